@@ -1,0 +1,87 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestServeAndShutdown runs `roster serve` in-process on port 0 with JSON
+// logs, checks health, and shuts it down by cancelling its context.
+func TestServeAndShutdown(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"ROSTER_ADDR": "127.0.0.1:0", "ROSTER_DATA_DIR": dir + "/data", "ROSTER_LOG_FORMAT": "json"}
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, stdout, stderr) }()
+	var url string
+	for i := 0; url == "" && i < 500; i++ {
+		if line, ok := strings.CutPrefix(stdout.String(), "roster listening on "); ok {
+			url = strings.TrimSpace(line)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if url == "" {
+		t.Fatalf("serve did not start; stderr: %s", stderr.String())
+	}
+	for _, p := range []string{"/healthz", "/readyz"} {
+		resp, err := http.Get(url + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `"ok"`) {
+			t.Errorf("GET %s = %d %s", p, resp.StatusCode, body)
+		}
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve returned %v after shutdown", err)
+	}
+	logs := stderr.String()
+	for _, want := range []string{`"msg":"roster listening"`, `"msg":"roster shutting down"`, `"path":"/healthz"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("JSON logs lack %s:\n%s", want, logs)
+		}
+	}
+}
+
+func TestRunUsage(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), nil, func(string) string { return "" }, &out, &errOut); err == nil {
+		t.Error("run with no command: want an error")
+	}
+	if err := run(context.Background(), []string{"frobnicate"}, func(string) string { return "" }, &out, &errOut); err == nil ||
+		!strings.Contains(errOut.String(), "usage: roster") {
+		t.Errorf("unknown command: err %v, stderr %q", err, errOut.String())
+	}
+	if err := run(context.Background(), []string{"serve"}, func(k string) string {
+		return map[string]string{"ROSTER_LOG_FORMAT": "xml"}[k]
+	}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "ROSTER_LOG_FORMAT") {
+		t.Errorf("bad configuration: err %v", err)
+	}
+}

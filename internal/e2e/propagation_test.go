@@ -1,0 +1,126 @@
+package e2e
+
+import (
+	"fmt"
+	"sync"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+const (
+	propagationUsers = 2000
+	ownChatEvery     = 10 // users 0, 10, 20… have their own chat settings
+	optOutEvery      = 7  // users 7, 14, 21… (not also own-chat) opt out of chat
+)
+
+const ownChat = `{"autoAnswer": true, "multiplicity": 2}`
+
+func propagationUser(i int, prof string) string {
+	features := `{}`
+	switch {
+	case i%ownChatEvery == 0:
+		features = `{"chat": ` + ownChat + `}`
+	case i%optOutEvery == 0:
+		features = `{"chat": null}`
+	}
+	return fmt.Sprintf(`{"organizationNodeId": "EXMPLE", "loginId": "agent%04d@example.com", "firstName": "Agent",
+		"lastName": "Number%04d", "profileId": "%s", "features": %s}`, i, i, prof, features)
+}
+
+// TestPropagation: 2,000 users on a profile; adding chat to the profile
+// shows on every user's GET at once; all statuses and the profile's reach
+// COMPLETED; users with their own chat are untouched; opted-out users do
+// not get it.
+func TestPropagation(t *testing.T) {
+	s := newServer(t, nil)
+	seedAccount(s)
+	prof := s.must(202, "POST", path("/profiles"), seedProfile).obj()["profileId"].(string)
+
+	ids := make([]string, propagationUsers)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range ids {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			ids[i] = s.must(202, "POST", path("/users"), propagationUser(i, prof)).obj()["userId"].(string)
+		})
+	}
+	wg.Wait()
+	s.drain()
+	before := map[string]any{}
+	for i := 0; i < len(ids); i += ownChatEvery {
+		before[ids[i]] = s.status("user", ids[i])
+	}
+
+	s.must(202, "PUT", path("/profiles/"+prof), seedProfileWithChat)
+	// At once, before any provisioning ran: every effective view has chat.
+	checkChatViews(t, s, ids)
+	if st := s.status("profile", prof); st["status"] != "IN_PROGRESS" {
+		t.Fatalf("profile status right after the PUT = %v, want IN_PROGRESS", st)
+	}
+
+	s.drain()
+	s.wantStatus("profile", prof, `{"action": "UPDATE", "status": "COMPLETED", "message": "Completed successfully", "profileId": "`+prof+`",
+		"features": {"chat": {"action": "ADD", "status": "COMPLETED", "message": "Feature added successfully"}}}`)
+	checkChatViews(t, s, ids)
+	for i, id := range ids {
+		st := s.status("user", id)
+		switch {
+		case i%ownChatEvery == 0:
+			if diff := cmp.Diff(before[id], any(st)); diff != "" {
+				t.Fatalf("user %d has its own chat but its status changed (-before +after):\n%s", i, diff)
+			}
+		case i%optOutEvery == 0:
+			if st["status"] != "COMPLETED" || st["features"] != nil && st["features"].(map[string]any)["chat"] != nil {
+				t.Fatalf("opted-out user %d status = %v, want COMPLETED without chat", i, st)
+			}
+		default:
+			want := `{"action": "UPDATE", "status": "COMPLETED", "message": "Completed successfully", "userId": "` + id + `",
+				"features": {"chat": {"action": "ADD", "status": "COMPLETED", "message": "Feature added successfully"}}}`
+			if diff := cmp.Diff(jsonOf(t, want), any(st)); diff != "" {
+				t.Fatalf("user %d status (-want +got):\n%s", i, diff)
+			}
+		}
+	}
+}
+
+// checkChatViews reads every user through the list (pages of 100) and
+// checks its effective chat.
+func checkChatViews(t *testing.T, s *server, ids []string) {
+	t.Helper()
+	index := map[string]int{}
+	for i, id := range ids {
+		index[id] = i
+	}
+	seen := 0
+	for page := 1; seen < len(ids); page++ {
+		r := s.must(200, "GET", pathf("/users?pageSize=100&pageNumber=%d", page), nil)
+		users := r.obj()["users"].([]any)
+		if len(users) == 0 {
+			t.Fatalf("list ended after %d users, want %d", seen, len(ids))
+		}
+		for _, u := range users {
+			u := u.(map[string]any)
+			i := index[u["userId"].(string)]
+			seen++
+			chat := u["features"].(map[string]any)["chat"]
+			switch {
+			case i%ownChatEvery == 0:
+				if diff := cmp.Diff(jsonOf(t, ownChat), chat); diff != "" {
+					t.Fatalf("user %d own chat (-want +got):\n%s", i, diff)
+				}
+			case i%optOutEvery == 0:
+				if chat != nil {
+					t.Fatalf("user %d opted out of chat but has %v", i, chat)
+				}
+			default:
+				want := `{"autoAnswer": false, "multiplicity": 5, "afterContactWork": false}`
+				if diff := cmp.Diff(jsonOf(t, want), chat); diff != "" {
+					t.Fatalf("user %d inherited chat (-want +got):\n%s", i, diff)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,183 @@
+// Package httpapi is roster's HTTP transport: one route table, handlers
+// that decode, call the service and encode, and one error mapper.
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/roster-cc/roster/internal/roster"
+	"github.com/roster-cc/roster/internal/service"
+	"github.com/roster-cc/roster/internal/strictjson"
+)
+
+// MaxBody is the largest request body accepted (1 MiB).
+const MaxBody = 1 << 20
+
+// API serves the HTTP API over a Service.
+type API struct {
+	svc   *service.Service
+	store roster.Store
+	log   *slog.Logger
+}
+
+// New returns the API. store is used for idempotency records only.
+func New(svc *service.Service, store roster.Store, log *slog.Logger) *API {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &API{svc: svc, store: store, log: log}
+}
+
+// handlerFunc is a handler that returns its error for the one error mapper.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Handler returns the http.Handler of the route table.
+func (a *API) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range a.routes() {
+		h := rt.handle
+		if rt.method == http.MethodPost && strings.HasPrefix(rt.path, "/v1beta/") && !strings.Contains(rt.path, ":") {
+			h = a.idempotent(h)
+		}
+		mux.Handle(rt.method+" "+rt.path, a.adapt(h))
+	}
+	mux.Handle("/", a.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		return roster.Errorf(roster.ENOTFOUND, "No route for %s %s.", r.Method, r.URL.Path)
+	}))
+	return a.middleware(mux)
+}
+
+type ctxKey int
+
+const logKey ctxKey = 0
+
+// middleware gives every request an id and a logger carrying it and the
+// account id, logs the request, and turns panics into 500 problems.
+func (a *API) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		id := r.Header.Get("X-Request-Id")
+		if id == "" || len(id) > 64 {
+			var b [8]byte
+			rand.Read(b[:])
+			id = hex.EncodeToString(b[:])
+		}
+		w.Header().Set("X-Request-Id", id)
+		log := a.log.With("requestId", id)
+		if acc := accountFromPath(r.URL.Path); acc != "" {
+			log = log.With("accountId", acc)
+		}
+		sw := &statusWriter{ResponseWriter: w}
+		r = r.WithContext(context.WithValue(r.Context(), logKey, log))
+		defer func() {
+			if p := recover(); p != nil {
+				log.Error("panic", "panic", p)
+				if sw.status == 0 {
+					a.writeError(sw, r, roster.Errorf(roster.EINTERNAL, "An internal error occurred."))
+				}
+			}
+			log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+				"ms", time.Since(start).Milliseconds())
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+func accountFromPath(p string) string {
+	rest, ok := strings.CutPrefix(p, "/v1beta/accounts/")
+	if !ok {
+		return ""
+	}
+	acc, _, _ := strings.Cut(rest, "/")
+	if len(acc) > 16 {
+		return ""
+	}
+	return acc
+}
+
+func logger(r *http.Request) *slog.Logger {
+	if l, ok := r.Context().Value(logKey).(*slog.Logger); ok {
+		return l
+	}
+	return slog.New(slog.DiscardHandler)
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+func (a *API) adapt(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			a.writeError(w, r, err)
+		}
+	})
+}
+
+// writeJSON writes v as JSON with the status.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, err = w.Write(append(b, '\n'))
+	return err
+}
+
+// decode reads a JSON body strictly into v. An empty body is allowed when
+// optional is true (v stays as it is).
+func decode(r *http.Request, v any, optional bool) error {
+	if r.ContentLength == 0 && optional {
+		return nil
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct != "" {
+		if mt, _, _ := strings.Cut(ct, ";"); !strings.EqualFold(strings.TrimSpace(mt), "application/json") {
+			return roster.Errorf(roster.EUNSUPPORTED, "The body must be application/json, not %s.", mt)
+		}
+	} else if !optional || r.ContentLength > 0 {
+		return roster.Errorf(roster.EUNSUPPORTED, "The body must be application/json; set Content-Type.")
+	}
+	return strictjson.DecodeReader(r.Body, MaxBody, v)
+}
+
+// etag is the strong entity tag of a version.
+func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
+
+// ifMatch returns the version named by If-Match, 0 when absent or "*".
+func ifMatch(r *http.Request) (int64, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return 0, nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	if err != nil || v <= 0 {
+		return 0, roster.Errorf(roster.EPRECONDITION, "If-Match does not name a version of this resource.")
+	}
+	return v, nil
+}

@@ -1,0 +1,218 @@
+package provision
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+// Propagator carries pending profile changes to users, one batch per call.
+type Propagator interface {
+	Propagate(ctx context.Context, owner string) (bool, error)
+}
+
+// Reconciler claims due provisioning records, runs their provisioners and
+// records the outcomes. It is level-triggered: it provisions the latest
+// desired state, so quick changes to one aspect coalesce into one call.
+type Reconciler struct {
+	Store        roster.Store
+	Propagator   Propagator
+	Provisioners Set
+	Log          *slog.Logger
+	Owner        string        // this process's name in leases
+	Batch        int           // records claimed per round
+	Concurrency  int           // provisioner calls at once
+	Lease        time.Duration // a dead worker's records are taken over after this
+	CallTimeout  time.Duration // the longest one provisioner call may take
+	Retry        Backoff
+
+	wake chan struct{}
+	once sync.Once
+}
+
+// Backoff is the retry policy of temporary failures.
+type Backoff struct {
+	Base, Max time.Duration
+	Attempts  int // total attempts before FAILED
+}
+
+// Delay returns the wait before attempt n+1 (n ≥ 1): exponential with jitter.
+func (b Backoff) Delay(n int) time.Duration {
+	d := b.Base << min(n-1, 20)
+	if d > b.Max || d <= 0 {
+		d = b.Max
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+func (r *Reconciler) init() {
+	r.once.Do(func() {
+		r.wake = make(chan struct{}, 1)
+		if r.Log == nil {
+			r.Log = slog.New(slog.DiscardHandler)
+		}
+		if r.Batch <= 0 {
+			r.Batch = 200
+		}
+		if r.Concurrency <= 0 {
+			r.Concurrency = 16
+		}
+		if r.Lease <= 0 {
+			r.Lease = time.Minute
+		}
+		if r.CallTimeout <= 0 || r.CallTimeout > r.Lease/2 {
+			r.CallTimeout = r.Lease / 2
+		}
+		if r.Retry.Attempts <= 0 {
+			r.Retry = Backoff{Base: time.Second, Max: time.Minute, Attempts: 5}
+		}
+	})
+}
+
+// Wake tells the reconciler that work was committed. It never blocks.
+func (r *Reconciler) Wake() {
+	r.init()
+	select {
+	case r.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run works until ctx is cancelled, then finishes the round in flight
+// (provisioner calls and the recording of their outcomes) and returns.
+func (r *Reconciler) Run(ctx context.Context) error {
+	r.init()
+	purge := time.NewTicker(time.Hour)
+	defer purge.Stop()
+	r.purge()
+	for ctx.Err() == nil {
+		worked, err := r.round(ctx)
+		if err != nil && ctx.Err() == nil {
+			r.Log.Error("provisioning round failed; retrying", "err", err)
+			worked = false
+		}
+		if worked {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+		case <-r.wake:
+		case <-purge.C:
+			r.purge()
+		case <-time.After(r.idleWait(ctx)):
+		}
+	}
+	return nil
+}
+
+func (r *Reconciler) purge() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := r.Store.Write(ctx, func(tx roster.Tx) error { return tx.PurgeExpired(ctx) }); err != nil {
+		r.Log.Error("purge of expired statuses failed", "err", err)
+	}
+}
+
+// idleWait is how long to sleep when there is nothing to do: until the
+// next retry or lease expiry is due, at most a second.
+func (r *Reconciler) idleWait(ctx context.Context) time.Duration {
+	wait := time.Second
+	_ = r.Store.Read(ctx, func(tx roster.Tx) error {
+		at, ok, err := tx.NextDue(ctx)
+		if err == nil && ok {
+			wait = min(wait, max(time.Until(at), 5*time.Millisecond))
+		}
+		return nil
+	})
+	return wait
+}
+
+// RunOnce does one round of work without waiting: one propagation batch
+// and one batch of due records. It reports whether there was work. Tests
+// use it to step provisioning deterministically.
+func (r *Reconciler) RunOnce(ctx context.Context) (bool, error) {
+	r.init()
+	return r.round(ctx)
+}
+
+// round propagates one batch of a profile change and provisions one batch
+// of due records; it reports whether there was anything to do.
+func (r *Reconciler) round(ctx context.Context) (bool, error) {
+	propagated, err := r.Propagator.Propagate(ctx, r.Owner)
+	if err != nil {
+		return false, fmt.Errorf("propagate: %w", err)
+	}
+	var jobs []roster.Aspect
+	err = r.Store.Write(ctx, func(tx roster.Tx) (err error) {
+		jobs, err = tx.ClaimAspects(ctx, r.Owner, r.Batch, r.Lease)
+		return err
+	})
+	if err != nil {
+		return propagated, fmt.Errorf("claim: %w", err)
+	}
+	if len(jobs) == 0 {
+		return propagated, nil
+	}
+	outcomes := r.provisionAll(jobs)
+	// Outcomes are recorded even when shutting down, so no call is lost.
+	done, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
+	defer cancel()
+	err = r.Store.Write(done, func(tx roster.Tx) error {
+		for i, a := range jobs {
+			if err := tx.FinishAspect(done, r.Owner, a, outcomes[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return true, err
+}
+
+func (r *Reconciler) provisionAll(jobs []roster.Aspect) []roster.Outcome {
+	out := make([]roster.Outcome, len(jobs))
+	sem := make(chan struct{}, r.Concurrency)
+	var wg sync.WaitGroup
+	for i, a := range jobs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i] = r.provision(a)
+		})
+	}
+	wg.Wait()
+	return out
+}
+
+func (r *Reconciler) provision(a roster.Aspect) (o roster.Outcome) {
+	ctx, cancel := context.WithTimeout(context.Background(), r.CallTimeout)
+	defer cancel()
+	job := roster.Job{AccountID: a.AccountID, UserID: a.UserID, Aspect: a.Name, Action: a.Action,
+		Version: a.DesiredVersion, Desired: a.Desired, Attempt: a.Attempts + 1}
+	defer func() {
+		if p := recover(); p != nil {
+			r.Log.Error("provisioner panicked", "aspect", a.Name, "userId", a.UserID, "panic", p)
+			o = roster.Outcome{Failed: true, Message: "The provisioner failed unexpectedly"}
+		}
+	}()
+	err := r.Provisioners.For(a.Name).Provision(ctx, job)
+	if err == nil {
+		return roster.Outcome{Done: true}
+	}
+	var pe *roster.ProvisionError
+	if !errors.As(err, &pe) {
+		pe = &roster.ProvisionError{Message: err.Error(), Temporary: true}
+	}
+	log := r.Log.With("accountId", a.AccountID, "userId", a.UserID, "aspect", a.Name, "attempt", job.Attempt)
+	if !pe.Temporary || job.Attempt >= r.Retry.Attempts {
+		log.Warn("provisioning failed", "message", pe.Message)
+		return roster.Outcome{Failed: true, Message: pe.Message}
+	}
+	log.Info("provisioning will be retried", "message", pe.Message)
+	return roster.Outcome{RetryAt: time.Now().Add(r.Retry.Delay(job.Attempt)), Message: pe.Message}
+}

@@ -1,0 +1,144 @@
+package roster
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// Actions and states of the status objects (seed 000).
+const (
+	ActionAdd    = "ADD"
+	ActionUpdate = "UPDATE"
+	ActionDelete = "DELETE"
+
+	StatusInProgress       = "IN_PROGRESS"
+	StatusCompleted        = "COMPLETED"
+	StatusFailed           = "FAILED"
+	StatusDeleteInProgress = "DELETE_IN_PROGRESS"
+	StatusDeleted          = "DELETED"
+
+	MsgInProgress = "Operation is in progress"
+	MsgCompleted  = "Completed successfully"
+	MsgFailed     = "Operation failed"
+)
+
+// Aspect states as stored.
+const (
+	AspectPending = "pending" // desired differs from provisioned or a retry is due
+	AspectDone    = "done"    // provisioned == desired
+	AspectFailed  = "failed"  // gave up; a client PUT (or DELETE) retries
+)
+
+// AspectStatus is the status of one aspect (role or a feature).
+type AspectStatus struct {
+	Action  string `json:"action"`
+	Status  string `json:"status"`
+	Message string `json:"message"`
+}
+
+// UserStatus is the status object of a user (seed 000 "List User Statuses").
+type UserStatus struct {
+	Action   string                  `json:"action"`
+	Status   string                  `json:"status"`
+	Message  string                  `json:"message"`
+	UserID   string                  `json:"userId"`
+	Role     *AspectStatus           `json:"role,omitempty"`
+	Features map[string]AspectStatus `json:"features,omitempty"`
+}
+
+// ProfileStatus is the status object of a profile: the propagation of its
+// latest change to its users.
+type ProfileStatus struct {
+	Action    string                  `json:"action"`
+	Status    string                  `json:"status"`
+	Message   string                  `json:"message"`
+	ProfileID string                  `json:"profileId"`
+	Role      *AspectStatus           `json:"role,omitempty"`
+	Features  map[string]AspectStatus `json:"features,omitempty"`
+}
+
+// Aspect is the provisioning record of one aspect of one user: what is
+// desired, what was provisioned, and how far the reconciler got.
+type Aspect struct {
+	AccountID       string
+	UserID          string
+	Name            string          // "role" or a feature key
+	Desired         json.RawMessage // nil: the aspect should not exist
+	DesiredVersion  int64
+	Provisioned     json.RawMessage // nil: not provisioned
+	Action          string          // ADD, UPDATE or DELETE: the latest change's
+	State           string          // AspectPending, AspectDone, AspectFailed
+	Message         string          // the provisioner's message on failure
+	Attempts        int
+	NextAttemptAt   time.Time
+	Reported        bool   // part of the user's latest change (shown in its status)
+	CauseProfileID  string // set when a profile change caused the latest change
+	CauseProfileVer int64
+}
+
+// Job is one unit of provisioning work handed to a Provisioner: bring one
+// aspect of one user to Desired (nil for DELETE). Version increases with each
+// change of the aspect; a provisioner may see a version more than once (at
+// least once delivery) and must treat a repeat as a no-op.
+type Job struct {
+	AccountID string          `json:"accountId"`
+	UserID    string          `json:"userId"`
+	Aspect    string          `json:"aspect"`
+	Action    string          `json:"action"`
+	Version   int64           `json:"version"`
+	Desired   json.RawMessage `json:"desired"`
+	Attempt   int             `json:"attempt"`
+}
+
+// ProvisionError is a failure reported by a provisioner. Temporary failures
+// are retried with backoff; others fail the aspect at once. Message is shown
+// in the status.
+type ProvisionError struct {
+	Message   string
+	Temporary bool
+}
+
+func (e *ProvisionError) Error() string { return e.Message }
+
+// TombstoneTTL is how long the status of a deleted user or profile stays readable.
+const TombstoneTTL = 24 * time.Hour
+
+// IdempotentAnswer is the stored first answer to a POST with an
+// Idempotency-Key. Status 0 marks a request still being answered.
+type IdempotentAnswer struct {
+	RequestHash string
+	Status      int
+	Headers     string // JSON object of the replayed headers
+	Body        string
+	CreatedAt   time.Time
+}
+
+// Outcome is what a provisioning attempt of a claimed record came to.
+type Outcome struct {
+	Done    bool      // provisioned the claimed desired state
+	Failed  bool      // gave up: FAILED until the client retries
+	RetryAt time.Time // when neither: try again then
+	Message string
+}
+
+// AspectCounts counts, per aspect name, the records a profile change caused
+// and how many of them are pending or failed; users counts distinct users.
+type AspectCounts struct {
+	Total, Pending, Failed int
+}
+
+// Propagation is a profile change being carried to the profile's users.
+type Propagation struct {
+	AccountID, ProfileID string
+	Version              int64
+	Cursor               string // the last user id done
+	Done                 bool
+}
+
+// Provisioner brings one aspect of one user to its desired state in the
+// contact-center platform. It returns nil when done, or an error; a
+// *ProvisionError says whether to retry and what to show in the status.
+type Provisioner interface {
+	Provision(ctx context.Context, job Job) error
+}

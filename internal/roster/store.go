@@ -1,0 +1,97 @@
+package roster
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the storage the service needs. Write runs fn in one atomic
+// transaction (a failing fn changes nothing); Read runs fn on a consistent
+// snapshot that does not wait for writers.
+type Store interface {
+	Read(ctx context.Context, fn func(Tx) error) error
+	Write(ctx context.Context, fn func(Tx) error) error
+	Ping(ctx context.Context) error
+}
+
+// Tx is one transaction of the Store. Every method is scoped by the account
+// id it is given; an id of another account is ENOTFOUND.
+type Tx interface {
+	Now() time.Time
+
+	CreateAccount(ctx context.Context, a *Account, channelProviderID string) error
+	GetAccount(ctx context.Context, id string) (*Account, error)
+	AllocateExtension(ctx context.Context, accountID string) (ext, channelProviderID string, err error)
+
+	CreateNode(ctx context.Context, n *OrganizationNode) error
+	GetNode(ctx context.Context, accountID, id string) (*OrganizationNode, error)
+	UpdateNode(ctx context.Context, n *OrganizationNode) error
+	DeleteNode(ctx context.Context, accountID, id string) error
+	NodeInUse(ctx context.Context, accountID, id string) (bool, error)
+	NodeAncestors(ctx context.Context, accountID, id string) ([]string, error)
+	ListNodes(ctx context.Context, accountID string, page, size int) (Page[OrganizationNode], error)
+
+	CreateGroup(ctx context.Context, g *Group) error
+	GetGroup(ctx context.Context, accountID, id string) (*Group, error)
+	UpdateGroup(ctx context.Context, g *Group) error
+	DeleteGroup(ctx context.Context, accountID, id string) error
+	GroupInUse(ctx context.Context, accountID, id string) (bool, error)
+	GroupNameTaken(ctx context.Context, accountID, name, exceptID string) (bool, error)
+	ListGroups(ctx context.Context, accountID string, page, size int) (Page[Group], error)
+
+	PutQueue(ctx context.Context, q *Queue) (created bool, err error)
+	GetQueue(ctx context.Context, accountID, id string) (*Queue, error)
+	DeleteQueue(ctx context.Context, accountID, id string) error
+	QueueInUse(ctx context.Context, accountID, id string) (bool, error)
+	ListQueues(ctx context.Context, accountID string, page, size int) (Page[Queue], error)
+
+	PutAttribute(ctx context.Context, a *Attribute) (created bool, err error)
+	GetAttribute(ctx context.Context, accountID, name string) (*Attribute, error)
+	DeleteAttribute(ctx context.Context, accountID, name string) error
+	AttributeInUse(ctx context.Context, accountID, name string) (bool, error)
+	ListAttributes(ctx context.Context, accountID string, page, size int) (Page[Attribute], error)
+
+	// MissingRefs returns the refs whose ids are not in the catalog of kind
+	// "group", "queue" or "attribute".
+	MissingRefs(ctx context.Context, accountID, kind string, refs []Ref) ([]Ref, error)
+
+	CreateProfile(ctx context.Context, p *Profile, statusAspects map[string]string) error
+	GetProfile(ctx context.Context, accountID, id string) (*Profile, error)
+	UpdateProfile(ctx context.Context, p *Profile, statusAspects map[string]string) error
+	DeleteProfile(ctx context.Context, accountID, id string, statusAspects map[string]string) error
+	ProfileStatusOf(ctx context.Context, accountID, id string) (*Profile, string, map[string]string, error)
+	ProfileTombstone(ctx context.Context, accountID, id string) (map[string]string, error)
+	ProfileInUse(ctx context.Context, accountID, id string) (bool, error)
+	ProfileNameTaken(ctx context.Context, accountID, name, exceptID string) (bool, error)
+	ListProfiles(ctx context.Context, accountID string, page, size int) (Page[Profile], error)
+	ProfileProgress(ctx context.Context, accountID, profileID string, version int64) (map[string]AspectCounts, int, int, error)
+
+	CreateUser(ctx context.Context, u *User) error
+	GetUser(ctx context.Context, accountID, id string) (*User, error)
+	UpdateUser(ctx context.Context, u *User, action string) error
+	SetUserProvisioning(ctx context.Context, u *User, action string) error
+	DeleteUser(ctx context.Context, accountID, id string) error
+	UserDeleted(ctx context.Context, accountID, id string) (bool, error)
+	UserStatusAction(ctx context.Context, accountID, id string) (string, error)
+	LoginTaken(ctx context.Context, accountID, loginID, exceptID string) (bool, error)
+	ListUsers(ctx context.Context, accountID string, f UserFilter) (Page[User], error)
+	UsersOfProfile(ctx context.Context, accountID, profileID, after string, limit int) ([]*User, error)
+
+	Aspects(ctx context.Context, accountID, userID string) (map[string]Aspect, error)
+	PutAspect(ctx context.Context, a *Aspect) error
+	SetReported(ctx context.Context, accountID, userID, name string, reported bool) error
+	ClaimAspects(ctx context.Context, owner string, limit int, lease time.Duration) ([]Aspect, error)
+	FinishAspect(ctx context.Context, owner string, a Aspect, o Outcome) error
+	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
+
+	StartPropagation(ctx context.Context, accountID, profileID string, version int64) error
+	GetPropagation(ctx context.Context, accountID, profileID string) (*Propagation, error)
+	ClaimPropagation(ctx context.Context, owner string, lease time.Duration) (*Propagation, error)
+	AdvancePropagation(ctx context.Context, owner string, p *Propagation, lease time.Duration) (bool, error)
+
+	GetIdempotency(ctx context.Context, accountID, key string) (*IdempotentAnswer, error)
+	PutIdempotency(ctx context.Context, accountID, key string, a *IdempotentAnswer) error
+	DeleteIdempotency(ctx context.Context, accountID, key string) error
+
+	PurgeExpired(ctx context.Context) error
+}

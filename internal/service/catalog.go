@@ -1,0 +1,205 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+// AccountInput is the body of an account create.
+type AccountInput struct {
+	AccountID string `json:"accountId"`
+	Name      string `json:"name"`
+}
+
+// CreateAccount creates an account and its root organization node.
+// Errors: EINVALID, ECONFLICT (the id is taken).
+func (s *Service) CreateAccount(ctx context.Context, in AccountInput) (*roster.Account, error) {
+	var vs roster.Violations
+	if in.AccountID != "" && !roster.IsCode6(in.AccountID) {
+		vs.Add("accountId", roster.VInvalid, "must be six upper-case letters")
+	}
+	checkName(&vs, "name", in.Name)
+	if err := vs.Err(); err != nil {
+		return nil, err
+	}
+	a := &roster.Account{ID: in.AccountID, Name: in.Name}
+	chosen := a.ID != ""
+	err := s.store.Write(ctx, func(tx roster.Tx) error {
+		for range 10 {
+			if !chosen {
+				a.ID = newCode6()
+			}
+			_, err := tx.GetAccount(ctx, a.ID)
+			if roster.ErrorCode(err) == roster.ENOTFOUND {
+				return tx.CreateAccount(ctx, a, newUUID())
+			}
+			if err != nil {
+				return err
+			}
+			if chosen {
+				return roster.Errorf(roster.ECONFLICT, "Account %s already exists.", a.ID)
+			}
+		}
+		return errors.New("service: no free account id after 10 tries")
+	})
+	return a, err
+}
+
+// GetAccount returns an account. Errors: ENOTFOUND.
+func (s *Service) GetAccount(ctx context.Context, id string) (*roster.Account, error) {
+	var a *roster.Account
+	err := s.store.Read(ctx, func(tx roster.Tx) (err error) {
+		a, err = tx.GetAccount(ctx, id)
+		return err
+	})
+	return a, err
+}
+
+func checkName(vs *roster.Violations, field, name string) {
+	n := utf8.RuneCountInString(name)
+	switch {
+	case strings.TrimSpace(name) == "":
+		vs.Add(field, roster.VRequired, "is required")
+	case n > roster.MaxName:
+		vs.Add(field, roster.VTooLong, "must be at most %d characters", roster.MaxName)
+	}
+}
+
+// inAccount runs fn in a transaction after checking that the account
+// exists, so that every id of an unknown account is ENOTFOUND.
+func (s *Service) inAccount(ctx context.Context, accountID string, write bool, fn func(tx roster.Tx) error) error {
+	run := s.store.Read
+	if write {
+		run = s.store.Write
+	}
+	return run(ctx, func(tx roster.Tx) error {
+		if _, err := tx.GetAccount(ctx, accountID); err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// NodeInput is the body of an organization node create or replace.
+type NodeInput struct {
+	OrganizationNodeID string `json:"organizationNodeId"`
+	Name               string `json:"name"`
+	ParentID           string `json:"parentId"`
+}
+
+// CreateNode creates an organization node under parentId (default: the
+// root). Errors: ENOTFOUND (account), EINVALID, ECONFLICT.
+func (s *Service) CreateNode(ctx context.Context, accountID string, in NodeInput) (*roster.OrganizationNode, error) {
+	var vs roster.Violations
+	if in.OrganizationNodeID != "" && !roster.IsCode6(in.OrganizationNodeID) {
+		vs.Add("organizationNodeId", roster.VInvalid, "must be six upper-case letters")
+	}
+	checkName(&vs, "name", in.Name)
+	if err := vs.Err(); err != nil {
+		return nil, err
+	}
+	n := &roster.OrganizationNode{AccountID: accountID, ID: in.OrganizationNodeID, Name: in.Name, ParentID: in.ParentID}
+	if n.ParentID == "" {
+		n.ParentID = accountID
+	}
+	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		if _, err := tx.GetNode(ctx, accountID, n.ParentID); err != nil {
+			return roster.Invalid(roster.Violation{Field: "parentId", Code: roster.VNotFound, Message: "no such organization node"})
+		}
+		if n.ID == "" {
+			for n.ID == "" || n.ID == accountID {
+				n.ID = newCode6()
+			}
+		}
+		if _, err := tx.GetNode(ctx, accountID, n.ID); err == nil {
+			return roster.Errorf(roster.ECONFLICT, "Organization node %s already exists.", n.ID)
+		}
+		return tx.CreateNode(ctx, n)
+	})
+	return n, err
+}
+
+// GetNode returns an organization node. Errors: ENOTFOUND.
+func (s *Service) GetNode(ctx context.Context, accountID, id string) (*roster.OrganizationNode, error) {
+	var n *roster.OrganizationNode
+	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) (err error) {
+		n, err = tx.GetNode(ctx, accountID, id)
+		return err
+	})
+	return n, err
+}
+
+// ReplaceNode renames or moves a node. The root cannot move; a node cannot
+// move under itself. Errors: ENOTFOUND, EINVALID.
+func (s *Service) ReplaceNode(ctx context.Context, accountID, id string, in NodeInput) (*roster.OrganizationNode, error) {
+	var vs roster.Violations
+	checkName(&vs, "name", in.Name)
+	if err := vs.Err(); err != nil {
+		return nil, err
+	}
+	var n *roster.OrganizationNode
+	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) (err error) {
+		if n, err = tx.GetNode(ctx, accountID, id); err != nil {
+			return err
+		}
+		n.Name = in.Name
+		if id == accountID {
+			if in.ParentID != "" {
+				return roster.Invalid(roster.Violation{Field: "parentId", Code: roster.VInvalid, Message: "the root node has no parent"})
+			}
+			return tx.UpdateNode(ctx, n)
+		}
+		n.ParentID = in.ParentID
+		if n.ParentID == "" {
+			n.ParentID = accountID
+		}
+		up, err := tx.NodeAncestors(ctx, accountID, n.ParentID)
+		if err != nil {
+			return err
+		}
+		if len(up) == 0 || up[0] != n.ParentID {
+			return roster.Invalid(roster.Violation{Field: "parentId", Code: roster.VNotFound, Message: "no such organization node"})
+		}
+		for _, a := range up {
+			if a == id {
+				return roster.Invalid(roster.Violation{Field: "parentId", Code: roster.VInvalid, Message: "a node cannot move under itself"})
+			}
+		}
+		return tx.UpdateNode(ctx, n)
+	})
+	return n, err
+}
+
+// DeleteNode deletes a node. Errors: ENOTFOUND, ECONFLICT (the root, or a
+// node holding users or children).
+func (s *Service) DeleteNode(ctx context.Context, accountID, id string) error {
+	return s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		if _, err := tx.GetNode(ctx, accountID, id); err != nil {
+			return err
+		}
+		if id == accountID {
+			return roster.Errorf(roster.ECONFLICT, "The root organization node cannot be deleted.")
+		}
+		used, err := tx.NodeInUse(ctx, accountID, id)
+		if err != nil {
+			return err
+		}
+		if used {
+			return roster.Errorf(roster.ECONFLICT, "Organization node %s holds users or child nodes; move or delete them first.", id)
+		}
+		return tx.DeleteNode(ctx, accountID, id)
+	})
+}
+
+// ListNodes returns a page of organization nodes. Errors: ENOTFOUND.
+func (s *Service) ListNodes(ctx context.Context, accountID string, lp ListParams) (p roster.Page[roster.OrganizationNode], err error) {
+	err = s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
+		p, err = tx.ListNodes(ctx, accountID, lp.Page, lp.PageSize)
+		return err
+	})
+	return p, err
+}

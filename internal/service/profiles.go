@@ -1,0 +1,261 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"slices"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+// ProfileResult is a profile as stored after a change, with its version.
+type ProfileResult struct {
+	Profile roster.Profile
+	Version int64
+}
+
+func profileFromInput(accountID, id string, in roster.ProfileInput) *roster.Profile {
+	f := in.Features
+	if len(f) == 0 {
+		f = nil
+	}
+	return &roster.Profile{ID: id, AccountID: accountID, Name: in.ProfileName, Description: in.Description,
+		UXProfileID: in.UXProfileID, Roles: in.Roles, MemberOfGroups: in.MemberOfGroups, OwnedGroups: in.OwnedGroups,
+		Features: f}
+}
+
+// checkProfile checks the rules that need the account's data and reports
+// them with the violations found before (vs).
+func (s *Service) checkProfile(ctx context.Context, tx roster.Tx, p *roster.Profile, in roster.ProfileInput, vs roster.Violations) error {
+	refs, err := checkRefs(ctx, tx, p.AccountID, in.Refs())
+	if err != nil {
+		return err
+	}
+	vs = append(vs, refs...)
+	if len(p.OwnedGroups) > 0 && !contains(p.Roles, "Supervisor") {
+		vs.Add("ownedGroups", roster.VInvalid, "only a profile with the role Supervisor can own groups")
+	}
+	if err := vs.Err(); err != nil {
+		return err
+	}
+	taken, err := tx.ProfileNameTaken(ctx, p.AccountID, p.Name, p.ID)
+	if err == nil && taken {
+		return roster.Errorf(roster.ECONFLICT, "A profile named %q already exists.", p.Name)
+	}
+	return err
+}
+
+// CreateProfile stores a new profile. Errors: ENOTFOUND (account),
+// EINVALID, ECONFLICT (name taken).
+func (s *Service) CreateProfile(ctx context.Context, accountID string, in roster.ProfileInput) (*ProfileResult, error) {
+	vs := in.Validate()
+	var res *ProfileResult
+	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		p := profileFromInput(accountID, "", in)
+		for p.ID == "" {
+			p.ID = newCode6()
+			if _, err := tx.GetProfile(ctx, accountID, p.ID); err == nil {
+				p.ID = ""
+			}
+		}
+		if err := s.checkProfile(ctx, tx, p, in, vs); err != nil {
+			return err
+		}
+		if err := tx.CreateProfile(ctx, p, profileChanges(nil, p)); err != nil {
+			return err
+		}
+		if err := tx.StartPropagation(ctx, accountID, p.ID, p.Version); err != nil {
+			return err
+		}
+		res = &ProfileResult{Profile: *p, Version: p.Version}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.wake()
+	return res, nil
+}
+
+// ReplaceProfile replaces the profile (seed: a complete replacement). The
+// change is visible on every user's effective view at once; provisioning
+// is carried to the users in batches by the reconciler, never here.
+// Errors: ENOTFOUND, EINVALID, ECONFLICT, EPRECONDITION.
+func (s *Service) ReplaceProfile(ctx context.Context, accountID, id string, in roster.ProfileInput, ifMatch int64) (*ProfileResult, error) {
+	vs := in.Validate()
+	var res *ProfileResult
+	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		old, _, oldStatus, err := tx.ProfileStatusOf(ctx, accountID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, old.Version); err != nil {
+			return err
+		}
+		p := profileFromInput(accountID, id, in)
+		p.Version, p.CreatedAt = old.Version, old.CreatedAt
+		if err := s.checkProfile(ctx, tx, p, in, vs); err != nil {
+			return err
+		}
+		changes := profileChanges(old, p)
+		// A change on top of one still propagating reports both.
+		if prop, err := tx.GetPropagation(ctx, accountID, id); err == nil && !prop.Done {
+			for k, v := range oldStatus {
+				if _, ok := changes[k]; !ok {
+					changes[k] = v
+				}
+			}
+		}
+		if err := tx.UpdateProfile(ctx, p, changes); err != nil {
+			return err
+		}
+		if err := tx.StartPropagation(ctx, accountID, id, p.Version); err != nil {
+			return err
+		}
+		res = &ProfileResult{Profile: *p, Version: p.Version}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.wake()
+	return res, nil
+}
+
+// profileChanges returns the action per aspect ("role", feature keys)
+// between two versions of a profile; old is nil for a new profile.
+func profileChanges(old, p *roster.Profile) map[string]string {
+	out := map[string]string{}
+	var oldRoles []string
+	var oldFeatures roster.Features
+	if old != nil {
+		oldRoles, oldFeatures = old.Roles, old.Features
+	}
+	a, b := slices.Sorted(slices.Values(oldRoles)), slices.Sorted(slices.Values(p.Roles))
+	if action := diffAction(len(a) > 0, len(b) > 0, slices.Equal(a, b)); action != "" {
+		out[roster.AspectRole] = action
+	}
+	for _, k := range roster.FeatureKeys {
+		o, had := oldFeatures[k]
+		n, has := p.Features[k]
+		if action := diffAction(had, has, bytes.Equal(o, n)); action != "" {
+			out[k] = action
+		}
+	}
+	return out
+}
+
+func diffAction(had, has, equal bool) string {
+	switch {
+	case !had && has:
+		return roster.ActionAdd
+	case had && !has:
+		return roster.ActionDelete
+	case had && has && !equal:
+		return roster.ActionUpdate
+	}
+	return ""
+}
+
+// DeleteProfile deletes a profile that no user is on. Errors: ENOTFOUND,
+// ECONFLICT (users are on it), EPRECONDITION.
+func (s *Service) DeleteProfile(ctx context.Context, accountID, id string, ifMatch int64) error {
+	return s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		p, err := tx.GetProfile(ctx, accountID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, p.Version); err != nil {
+			return err
+		}
+		used, err := tx.ProfileInUse(ctx, accountID, id)
+		if err != nil {
+			return err
+		}
+		if used {
+			return roster.Errorf(roster.ECONFLICT, "Users are on profile %s; move them to another profile first.", id)
+		}
+		gone := map[string]string{}
+		for k := range profileChanges(nil, p) {
+			gone[k] = roster.ActionDelete
+		}
+		return tx.DeleteProfile(ctx, accountID, id, gone)
+	})
+}
+
+// GetProfile returns a profile. Errors: ENOTFOUND.
+func (s *Service) GetProfile(ctx context.Context, accountID, id string) (*ProfileResult, error) {
+	var res *ProfileResult
+	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
+		p, err := tx.GetProfile(ctx, accountID, id)
+		if err == nil {
+			res = &ProfileResult{Profile: *p, Version: p.Version}
+		}
+		return err
+	})
+	return res, err
+}
+
+// ListProfiles returns a page of profiles. Errors: ENOTFOUND.
+func (s *Service) ListProfiles(ctx context.Context, accountID string, lp ListParams) (p roster.Page[roster.Profile], err error) {
+	err = s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
+		p, err = tx.ListProfiles(ctx, accountID, lp.Page, lp.PageSize)
+		return err
+	})
+	return p, err
+}
+
+// PropagationBatch is how many users one propagation transaction handles.
+const PropagationBatch = 500
+
+// Propagate carries one batch of one pending profile change to the
+// profile's users, in one transaction; it reports whether there was work.
+// A crash loses nothing: the cursor advances with the batch it covers.
+func (s *Service) Propagate(ctx context.Context, owner string) (bool, error) {
+	worked := false
+	err := s.store.Write(ctx, func(tx roster.Tx) error {
+		prop, err := tx.ClaimPropagation(ctx, owner, 0)
+		if err != nil || prop == nil {
+			return err
+		}
+		worked = true
+		p, err := tx.GetProfile(ctx, prop.AccountID, prop.ProfileID)
+		if err != nil {
+			return err
+		}
+		users, err := tx.UsersOfProfile(ctx, prop.AccountID, prop.ProfileID, prop.Cursor, PropagationBatch)
+		if err != nil {
+			return err
+		}
+		c := change{causeProfile: p.ID, causeVersion: prop.Version}
+		for _, u := range users {
+			if err := propagateTo(ctx, tx, u, p, c); err != nil {
+				return err
+			}
+			prop.Cursor = u.ID
+		}
+		prop.Done = len(users) < PropagationBatch
+		_, err = tx.AdvancePropagation(ctx, owner, prop, 0)
+		return err
+	})
+	if worked && err == nil {
+		s.wake()
+	}
+	return worked, err
+}
+
+func propagateTo(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Profile, c change) error {
+	voiceChanged, err := ensureVoice(ctx, tx, u, p, false)
+	if err != nil {
+		return err
+	}
+	changed, err := applyDesired(ctx, tx, u, p, c)
+	if err != nil || !changed && !voiceChanged {
+		return err
+	}
+	action := ""
+	if changed {
+		action = roster.ActionUpdate
+	}
+	return tx.SetUserProvisioning(ctx, u, action)
+}

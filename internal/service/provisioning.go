@@ -1,0 +1,138 @@
+package service
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"sort"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+// change describes why a user's desired state is being recomputed.
+type change struct {
+	// client is true for a client's create, replace or delete: aspects that
+	// stay the same drop out of the status, and FAILED ones are retried.
+	client  bool
+	deleted bool
+	// causeProfile and causeVersion name the profile change being
+	// propagated, when that is the cause.
+	causeProfile string
+	causeVersion int64
+}
+
+// ensureVoice allocates the user's voice identity when its effective view
+// has voice and frees it when it no longer has; it reports a change.
+func ensureVoice(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Profile, deleted bool) (bool, error) {
+	want := !deleted && roster.HasEffectiveVoice(u, p)
+	switch {
+	case want && u.Voice == nil:
+		ext, provider, err := tx.AllocateExtension(ctx, u.AccountID)
+		if err != nil {
+			return false, err
+		}
+		u.Voice = &roster.VoiceIdentity{
+			UserExtension:                         ext,
+			EmergencyLocationIdentificationNumber: newDigits(10),
+			Providers:                             []roster.VoiceProvider{{ProviderAgentID: newUUID(), ChannelProviderID: provider}},
+		}
+		return true, nil
+	case !want && u.Voice != nil:
+		u.Voice = nil
+		return true, nil
+	}
+	return false, nil
+}
+
+// applyDesired records the desired state of every aspect of the user's
+// effective view (none when deleted) in the same transaction as the change,
+// and reports whether any aspect changed. Unchanged aspects are not
+// touched, so users a profile change does not affect see no status change.
+func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Profile, c change) (bool, error) {
+	desired := map[string]json.RawMessage{}
+	if !c.deleted {
+		desired = roster.Desired(u, p)
+	}
+	old, err := tx.Aspects(ctx, u.AccountID, u.ID)
+	if err != nil {
+		return false, err
+	}
+	names := make([]string, 0, len(old)+len(desired))
+	for n := range old {
+		names = append(names, n)
+	}
+	for n := range desired {
+		if _, ok := old[n]; !ok {
+			names = append(names, n)
+		}
+	}
+	sort.Strings(names)
+	var changed []string
+	for _, n := range names {
+		prev, had := old[n]
+		next, ok := nextAspect(prev, had, desired[n], c)
+		if !ok {
+			continue
+		}
+		next.AccountID, next.UserID, next.Name, next.NextAttemptAt = u.AccountID, u.ID, n, tx.Now()
+		if err := tx.PutAspect(ctx, &next); err != nil {
+			return false, err
+		}
+		changed = append(changed, n)
+	}
+	if len(changed) == 0 && !c.client {
+		return false, nil
+	}
+	// The status shows the latest change: settled aspects it did not touch
+	// drop out of it.
+	for _, n := range names {
+		if a, had := old[n]; had && a.Reported && a.State == roster.AspectDone && !contains(changed, n) {
+			if err := tx.SetReported(ctx, u.AccountID, u.ID, n, false); err != nil {
+				return false, err
+			}
+		}
+	}
+	return len(changed) > 0, nil
+}
+
+// nextAspect decides the new record of one aspect; ok is false when the
+// record stays as it is.
+func nextAspect(prev roster.Aspect, had bool, desired json.RawMessage, c change) (roster.Aspect, bool) {
+	if !had {
+		if desired == nil {
+			return prev, false
+		}
+		return roster.Aspect{Desired: desired, DesiredVersion: 1, Action: roster.ActionAdd, State: roster.AspectPending,
+			Reported: true, CauseProfileID: c.causeProfile, CauseProfileVer: c.causeVersion}, true
+	}
+	next := prev
+	next.Attempts, next.Message, next.Reported, next.State = 0, "", true, roster.AspectPending
+	next.CauseProfileID, next.CauseProfileVer = c.causeProfile, c.causeVersion
+	if bytes.Equal(prev.Desired, desired) {
+		// Unchanged: only a client's repeat of a failed aspect retries it.
+		if prev.State == roster.AspectFailed && c.client {
+			return next, true
+		}
+		return prev, false
+	}
+	next.Desired = desired
+	next.DesiredVersion++
+	switch {
+	case desired == nil:
+		next.Action = roster.ActionDelete
+	case prev.Provisioned == nil:
+		next.Action = roster.ActionAdd
+	default:
+		next.Action = roster.ActionUpdate
+	}
+	return next, true
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,288 @@
+package service
+
+import (
+	"context"
+
+	"github.com/roster-cc/roster/internal/password"
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+// UserResult is a user as stored after a change, in its effective view,
+// with its version for the ETag.
+type UserResult struct {
+	View    roster.UserView
+	Version int64
+}
+
+// CreateUser validates the request, stores the user and records the
+// desired provisioning state in one transaction.
+// Errors: ENOTFOUND (account), EINVALID, ECONFLICT (loginId taken).
+func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.UserInput) (*UserResult, error) {
+	vs := in.Validate()
+	hash, err := s.hash(in.Password, vs)
+	if err != nil {
+		return nil, err
+	}
+	u := userFromInput(accountID, newUUID(), in, hash)
+	var res *UserResult
+	err = s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		p, err := s.checkUser(ctx, tx, u, in, "", vs)
+		if err != nil {
+			return err
+		}
+		roster.DropInherited(u, p)
+		if _, err := ensureVoice(ctx, tx, u, p, false); err != nil {
+			return err
+		}
+		if err := tx.CreateUser(ctx, u); err != nil {
+			return err
+		}
+		if _, err := applyDesired(ctx, tx, u, p, change{client: true}); err != nil {
+			return err
+		}
+		res = &UserResult{View: roster.Effective(u, p), Version: u.Version}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.wake()
+	return res, nil
+}
+
+// ReplaceUser replaces the user's own fields (seed: PUT is a complete
+// replacement; the password is kept when none is sent). ifMatch is the
+// version from If-Match, 0 for none. A repeated PUT retries FAILED aspects.
+// Errors: ENOTFOUND, EINVALID, ECONFLICT, EPRECONDITION.
+func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in roster.UserInput, ifMatch int64) (*UserResult, error) {
+	vs := in.Validate()
+	hash, err := s.hash(in.Password, vs)
+	if err != nil {
+		return nil, err
+	}
+	var res *UserResult
+	err = s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		old, err := tx.GetUser(ctx, accountID, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, old.Version); err != nil {
+			return err
+		}
+		u := userFromInput(accountID, id, in, hash)
+		if hash == "" {
+			u.PasswordHash = old.PasswordHash
+		}
+		u.Version, u.Voice, u.CreatedAt = old.Version, old.Voice, old.CreatedAt
+		p, err := s.checkUser(ctx, tx, u, in, id, vs)
+		if err != nil {
+			return err
+		}
+		roster.DropInherited(u, p)
+		if _, err := ensureVoice(ctx, tx, u, p, false); err != nil {
+			return err
+		}
+		if err := tx.UpdateUser(ctx, u, roster.ActionUpdate); err != nil {
+			return err
+		}
+		if _, err := applyDesired(ctx, tx, u, p, change{client: true}); err != nil {
+			return err
+		}
+		res = &UserResult{View: roster.Effective(u, p), Version: u.Version}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.wake()
+	return res, nil
+}
+
+// DeleteUser removes the user at once (gone from GET and lists) and starts
+// deprovisioning its aspects; its status stays readable for 24 hours. A
+// repeated DELETE of a user whose deletion FAILED retries it.
+// Errors: ENOTFOUND, EPRECONDITION.
+func (s *Service) DeleteUser(ctx context.Context, accountID, id string, ifMatch int64) error {
+	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		u, err := tx.GetUser(ctx, accountID, id)
+		if roster.ErrorCode(err) == roster.ENOTFOUND {
+			return s.retryDeletion(ctx, tx, accountID, id)
+		}
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(ifMatch, u.Version); err != nil {
+			return err
+		}
+		if err := tx.DeleteUser(ctx, accountID, id); err != nil {
+			return err
+		}
+		_, err = applyDesired(ctx, tx, u, nil, change{client: true, deleted: true})
+		return err
+	})
+	if err == nil {
+		s.wake()
+	}
+	return err
+}
+
+// retryDeletion re-queues the FAILED aspects of a deleted user; a deleted
+// user with nothing failed is simply not found.
+func (s *Service) retryDeletion(ctx context.Context, tx roster.Tx, accountID, id string) error {
+	deleted, err := tx.UserDeleted(ctx, accountID, id)
+	if err != nil || !deleted {
+		return firstErr(err, roster.NotFound("User"))
+	}
+	aspects, err := tx.Aspects(ctx, accountID, id)
+	if err != nil {
+		return err
+	}
+	retried := false
+	for _, a := range aspects {
+		if a.State == roster.AspectFailed {
+			a.State, a.Attempts, a.Message, a.NextAttemptAt = roster.AspectPending, 0, "", tx.Now()
+			if err := tx.PutAspect(ctx, &a); err != nil {
+				return err
+			}
+			retried = true
+		}
+	}
+	if !retried {
+		return roster.NotFound("User")
+	}
+	return nil
+}
+
+func firstErr(errs ...error) error {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// GetUser returns the user in its effective view, or with own its stored
+// fields only. Errors: ENOTFOUND.
+func (s *Service) GetUser(ctx context.Context, accountID, id string, own bool) (*UserResult, error) {
+	var res *UserResult
+	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
+		u, err := tx.GetUser(ctx, accountID, id)
+		if err != nil {
+			return err
+		}
+		if own {
+			res = &UserResult{View: roster.Own(u), Version: u.Version}
+			return nil
+		}
+		p, err := profileOf(ctx, tx, u)
+		if err != nil {
+			return err
+		}
+		res = &UserResult{View: roster.Effective(u, p), Version: u.Version}
+		return nil
+	})
+	return res, err
+}
+
+// ListUsers returns a page of users in their effective view.
+// Errors: ENOTFOUND (account).
+func (s *Service) ListUsers(ctx context.Context, accountID string, f roster.UserFilter) (roster.Page[roster.UserView], error) {
+	var out roster.Page[roster.UserView]
+	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) (err error) {
+		out, err = s.listUsersTx(ctx, tx, accountID, f)
+		return err
+	})
+	return out, err
+}
+
+func (s *Service) listUsersTx(ctx context.Context, tx roster.Tx, accountID string, f roster.UserFilter) (roster.Page[roster.UserView], error) {
+	page, err := tx.ListUsers(ctx, accountID, f)
+	if err != nil {
+		return roster.Page[roster.UserView]{}, err
+	}
+	out := roster.Page[roster.UserView]{PageNumber: page.PageNumber, PageSize: page.PageSize, Total: page.Total,
+		Items: make([]roster.UserView, 0, len(page.Items))}
+	profiles := map[string]*roster.Profile{}
+	for i := range page.Items {
+		u := &page.Items[i]
+		p, ok := profiles[u.ProfileID]
+		if !ok {
+			if p, err = profileOf(ctx, tx, u); err != nil {
+				return out, err
+			}
+			profiles[u.ProfileID] = p
+		}
+		out.Items = append(out.Items, roster.Effective(u, p))
+	}
+	return out, nil
+}
+
+func profileOf(ctx context.Context, tx roster.Tx, u *roster.User) (*roster.Profile, error) {
+	if u.ProfileID == "" {
+		return nil, nil
+	}
+	return tx.GetProfile(ctx, u.AccountID, u.ProfileID)
+}
+
+// hash hashes a valid password; with violations it does not spend the time.
+func (s *Service) hash(pw string, vs roster.Violations) (string, error) {
+	if pw == "" || len(vs) > 0 {
+		return "", nil
+	}
+	return password.Hash(pw, s.hashCost)
+}
+
+func userFromInput(accountID, id string, in roster.UserInput, hash string) *roster.User {
+	f := in.Features
+	if len(f) == 0 {
+		f = nil
+	}
+	return &roster.User{
+		ID: id, AccountID: accountID, OrganizationNodeID: in.OrganizationNodeID, LoginID: in.LoginID,
+		LastName: in.LastName, FirstName: in.FirstName, ProfileID: in.ProfileID, UXProfileID: in.UXProfileID,
+		Roles: in.Roles, MemberOfGroups: in.MemberOfGroups, OwnedGroups: in.OwnedGroups, Features: f,
+		PasswordHash: hash,
+	}
+}
+
+// checkUser checks the rules that need the account's data: the node, the
+// profile, the catalog references, the unique loginId and that ownedGroups
+// go with the effective role Supervisor. It reports them with the
+// violations found before (vs). It returns the user's profile.
+func (s *Service) checkUser(ctx context.Context, tx roster.Tx, u *roster.User, in roster.UserInput, selfID string, vs roster.Violations) (*roster.Profile, error) {
+	refs, err := checkRefs(ctx, tx, u.AccountID, in.Refs())
+	if err != nil {
+		return nil, err
+	}
+	vs = append(vs, refs...)
+	if u.OrganizationNodeID == "" {
+		// already reported as required
+	} else if _, err := tx.GetNode(ctx, u.AccountID, u.OrganizationNodeID); roster.ErrorCode(err) == roster.ENOTFOUND {
+		vs.Add("organizationNodeId", roster.VNotFound, "no organization node %q in this account", u.OrganizationNodeID)
+	} else if err != nil {
+		return nil, err
+	}
+	var p *roster.Profile
+	if u.ProfileID != "" {
+		if p, err = tx.GetProfile(ctx, u.AccountID, u.ProfileID); roster.ErrorCode(err) == roster.ENOTFOUND {
+			vs.Add("profileId", roster.VNotFound, "no profile %q in this account", u.ProfileID)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	if len(u.OwnedGroups) > 0 && !contains(roster.EffectiveRoles(u, p), "Supervisor") {
+		vs.Add("ownedGroups", roster.VInvalid, "only a user with the role Supervisor can own groups")
+	}
+	if err := vs.Err(); err != nil {
+		return nil, err
+	}
+	taken, err := tx.LoginTaken(ctx, u.AccountID, u.LoginID, selfID)
+	if err != nil {
+		return nil, err
+	}
+	if taken {
+		return nil, roster.Errorf(roster.ECONFLICT, "A user with loginId %q already exists.", u.LoginID)
+	}
+	return p, nil
+}

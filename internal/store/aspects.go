@@ -1,0 +1,236 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+const aspectCols = `account_id, user_id, name, desired, desired_version, provisioned, action, state, message,
+	attempts, next_attempt_at, reported, cause_profile, cause_version`
+
+func scanAspect(row scanner) (roster.Aspect, error) {
+	var a roster.Aspect
+	var desired, provisioned sql.NullString
+	var next int64
+	var reported int
+	err := row.Scan(&a.AccountID, &a.UserID, &a.Name, &desired, &a.DesiredVersion, &provisioned, &a.Action, &a.State,
+		&a.Message, &a.Attempts, &next, &reported, &a.CauseProfileID, &a.CauseProfileVer)
+	if desired.Valid {
+		a.Desired = []byte(desired.String)
+	}
+	if provisioned.Valid {
+		a.Provisioned = []byte(provisioned.String)
+	}
+	a.NextAttemptAt, a.Reported = fromMS(next), reported == 1
+	return a, err
+}
+
+func nullJSON(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return string(b)
+}
+
+// Aspects returns the provisioning records of a user, by name.
+func (t *Tx) Aspects(ctx context.Context, accountID, userID string) (map[string]roster.Aspect, error) {
+	rows, err := t.query(ctx, `SELECT `+aspectCols+` FROM aspects WHERE account_id = ? AND user_id = ?`, accountID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]roster.Aspect{}
+	for rows.Next() {
+		a, err := scanAspect(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[a.Name] = a
+	}
+	return out, rows.Err()
+}
+
+// PutAspect writes a provisioning record as the service decided it. A lease
+// held by a worker stays: the worker finishes its attempt, sees the new
+// desired version and leaves the record pending, so one aspect is never
+// provisioned by two workers at once.
+func (t *Tx) PutAspect(ctx context.Context, a *roster.Aspect) error {
+	_, err := t.exec(ctx, `INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0)
+		ON CONFLICT (account_id, user_id, name) DO UPDATE SET desired = excluded.desired,
+			desired_version = excluded.desired_version, provisioned = excluded.provisioned, action = excluded.action,
+			state = excluded.state, message = excluded.message, attempts = excluded.attempts,
+			next_attempt_at = excluded.next_attempt_at, reported = excluded.reported,
+			cause_profile = excluded.cause_profile, cause_version = excluded.cause_version`,
+		a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned), a.Action, a.State,
+		a.Message, a.Attempts, ms(a.NextAttemptAt), b2i(a.Reported), a.CauseProfileID, a.CauseProfileVer)
+	return err
+}
+
+// SetReported marks whether a record is part of its user's latest change.
+func (t *Tx) SetReported(ctx context.Context, accountID, userID, name string, reported bool) error {
+	_, err := t.exec(ctx, `UPDATE aspects SET reported = ? WHERE account_id = ? AND user_id = ? AND name = ?`,
+		b2i(reported), accountID, userID, name)
+	return err
+}
+
+// ClaimAspects leases up to limit due records to owner until now+lease and
+// returns them. A record whose lease ran out (its worker died) is due again.
+func (t *Tx) ClaimAspects(ctx context.Context, owner string, limit int, lease time.Duration) ([]roster.Aspect, error) {
+	rows, err := t.query(ctx, `UPDATE aspects SET lease_owner = ?, lease_until = ?
+		WHERE (account_id, user_id, name) IN (SELECT account_id, user_id, name FROM aspects
+			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?)
+		RETURNING `+aspectCols, owner, ms(t.now.Add(lease)), ms(t.now), ms(t.now), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []roster.Aspect
+	for rows.Next() {
+		a, err := scanAspect(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// FinishAspect records the outcome of the claimed record a, if owner still
+// holds it. When the desired state changed meanwhile the record stays
+// pending (the new state is provisioned next), so quick changes coalesce.
+func (t *Tx) FinishAspect(ctx context.Context, owner string, a roster.Aspect, o roster.Outcome) error {
+	switch {
+	case o.Done:
+		_, err := t.exec(ctx, `UPDATE aspects SET provisioned = ?, message = '', attempts = 0, lease_owner = '', lease_until = 0,
+			state = CASE WHEN desired_version = ? THEN 'done' ELSE 'pending' END
+			WHERE account_id = ? AND user_id = ? AND name = ? AND lease_owner = ?`,
+			nullJSON(a.Desired), a.DesiredVersion, a.AccountID, a.UserID, a.Name, owner)
+		return err
+	case o.Failed:
+		_, err := t.exec(ctx, `UPDATE aspects SET message = ?, attempts = attempts + 1, lease_owner = '', lease_until = 0,
+			state = CASE WHEN desired_version = ? THEN 'failed' ELSE 'pending' END
+			WHERE account_id = ? AND user_id = ? AND name = ? AND lease_owner = ?`,
+			o.Message, a.DesiredVersion, a.AccountID, a.UserID, a.Name, owner)
+		return err
+	default:
+		_, err := t.exec(ctx, `UPDATE aspects SET message = ?, attempts = attempts + 1, lease_owner = '', lease_until = 0,
+			next_attempt_at = CASE WHEN desired_version = ? THEN ? ELSE next_attempt_at END
+			WHERE account_id = ? AND user_id = ? AND name = ? AND lease_owner = ?`,
+			o.Message, a.DesiredVersion, ms(o.RetryAt), a.AccountID, a.UserID, a.Name, owner)
+		return err
+	}
+}
+
+// NextDue returns when the earliest pending record becomes due (lease
+// expiry included); ok is false when nothing is pending.
+func (t *Tx) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
+	var v sql.NullInt64
+	err = t.queryRow(ctx, `SELECT MIN(CASE WHEN lease_until > next_attempt_at THEN lease_until ELSE next_attempt_at END)
+		FROM aspects WHERE state = 'pending'`).Scan(&v)
+	if err != nil || !v.Valid {
+		return time.Time{}, false, err
+	}
+	return fromMS(v.Int64), true, nil
+}
+
+// ProfileProgress returns the counts per aspect of the records caused by
+// the profile's change at version, and the numbers of users affected and
+// failed.
+func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, version int64) (map[string]roster.AspectCounts, int, int, error) {
+	rows, err := t.query(ctx, `SELECT name, COUNT(*), SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
+		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version = ? GROUP BY name`, accountID, profileID, version)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer rows.Close()
+	out := map[string]roster.AspectCounts{}
+	for rows.Next() {
+		var name string
+		var c roster.AspectCounts
+		if err := rows.Scan(&name, &c.Total, &c.Pending, &c.Failed); err != nil {
+			return nil, 0, 0, err
+		}
+		out[name] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, 0, err
+	}
+	var users, failed int
+	err = t.queryRow(ctx, `SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT CASE WHEN state = 'failed' THEN user_id END)
+		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version = ?`, accountID, profileID, version).Scan(&users, &failed)
+	return out, users, failed, err
+}
+
+// StartPropagation (re)starts carrying the profile's change at version to
+// its users from the first one. A propagation under way restarts: users
+// are compared with the profile as it is now, so nothing is lost.
+func (t *Tx) StartPropagation(ctx context.Context, accountID, profileID string, version int64) error {
+	_, err := t.exec(ctx, `INSERT INTO propagations (account_id, profile_id, version, cursor, done, lease_owner, lease_until)
+		VALUES (?, ?, ?, '', 0, '', 0)
+		ON CONFLICT (account_id, profile_id) DO UPDATE SET version = excluded.version, cursor = '', done = 0,
+			lease_owner = '', lease_until = 0`, accountID, profileID, version)
+	return err
+}
+
+// GetPropagation returns the profile's propagation, or ENOTFOUND.
+func (t *Tx) GetPropagation(ctx context.Context, accountID, profileID string) (*roster.Propagation, error) {
+	p := roster.Propagation{AccountID: accountID, ProfileID: profileID}
+	var done int
+	err := t.queryRow(ctx, `SELECT version, cursor, done FROM propagations WHERE account_id = ? AND profile_id = ?`,
+		accountID, profileID).Scan(&p.Version, &p.Cursor, &done)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, roster.NotFound("roster.Propagation")
+	}
+	p.Done = done == 1
+	return &p, err
+}
+
+// ClaimPropagation leases one unfinished propagation to owner.
+func (t *Tx) ClaimPropagation(ctx context.Context, owner string, lease time.Duration) (*roster.Propagation, error) {
+	p := roster.Propagation{}
+	err := t.queryRow(ctx, `UPDATE propagations SET lease_owner = ?, lease_until = ?
+		WHERE (account_id, profile_id) IN (SELECT account_id, profile_id FROM propagations WHERE done = 0 AND lease_until <= ? LIMIT 1)
+		RETURNING account_id, profile_id, version, cursor`, owner, ms(t.now.Add(lease)), ms(t.now)).
+		Scan(&p.AccountID, &p.ProfileID, &p.Version, &p.Cursor)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return &p, err
+}
+
+// AdvancePropagation records a finished batch, if owner still holds the
+// propagation at that version; it reports whether it did.
+func (t *Tx) AdvancePropagation(ctx context.Context, owner string, p *roster.Propagation, lease time.Duration) (bool, error) {
+	res, err := t.exec(ctx, `UPDATE propagations SET cursor = ?, done = ?, lease_until = ?
+		WHERE account_id = ? AND profile_id = ? AND version = ? AND lease_owner = ?`,
+		p.Cursor, b2i(p.Done), ms(t.now.Add(lease)), p.AccountID, p.ProfileID, p.Version, owner)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// PurgeExpired removes tombstones past their TTL, the records of deleted
+// users, settled records of removed aspects, and old idempotency keys.
+func (t *Tx) PurgeExpired(ctx context.Context) error {
+	cutoff := ms(t.now.Add(-roster.TombstoneTTL))
+	for _, q := range []string{
+		`DELETE FROM aspects WHERE (account_id, user_id) IN (SELECT account_id, user_id FROM user_tombstones WHERE deleted_at <= ?)`,
+		`DELETE FROM user_tombstones WHERE deleted_at <= ?`,
+		`DELETE FROM profile_tombstones WHERE deleted_at <= ?`,
+		`DELETE FROM idempotency_keys WHERE created_at <= ?`,
+	} {
+		if _, err := t.exec(ctx, q, cutoff); err != nil {
+			return err
+		}
+	}
+	_, err := t.exec(ctx, `DELETE FROM aspects WHERE desired IS NULL AND provisioned IS NULL AND state = 'done' AND reported = 0`)
+	return err
+}

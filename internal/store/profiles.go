@@ -1,0 +1,179 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+// CreateProfile inserts a profile with version 1 and its status of the ADD.
+func (t *Tx) CreateProfile(ctx context.Context, p *roster.Profile, statusAspects map[string]string) error {
+	p.Version, p.CreatedAt, p.UpdatedAt = 1, t.now, t.now
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	st, _ := json.Marshal(statusAspects)
+	if _, err := t.exec(ctx, `INSERT INTO profiles (account_id, id, name_lower, doc, version, status_action, status_aspects, created_at, updated_at)
+		VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?)`, p.AccountID, p.ID, strings.ToLower(p.Name), string(doc),
+		roster.ActionAdd, string(st), ms(t.now), ms(t.now)); err != nil {
+		return err
+	}
+	return t.writeRefs(ctx, "profile", p.AccountID, p.ID, p.Roles, p.MemberOfGroups, p.OwnedGroups, p.Features)
+}
+
+// UpdateProfile stores the profile's new fields, bumps its version and
+// records the status of the change.
+func (t *Tx) UpdateProfile(ctx context.Context, p *roster.Profile, statusAspects map[string]string) error {
+	p.Version++
+	p.UpdatedAt = t.now
+	doc, err := json.Marshal(p)
+	if err != nil {
+		return err
+	}
+	st, _ := json.Marshal(statusAspects)
+	if _, err := t.exec(ctx, `UPDATE profiles SET name_lower = ?, doc = ?, version = ?, status_action = ?, status_aspects = ?, updated_at = ?
+		WHERE account_id = ? AND id = ?`, strings.ToLower(p.Name), string(doc), p.Version, roster.ActionUpdate, string(st),
+		ms(t.now), p.AccountID, p.ID); err != nil {
+		return err
+	}
+	return t.writeRefs(ctx, "profile", p.AccountID, p.ID, p.Roles, p.MemberOfGroups, p.OwnedGroups, p.Features)
+}
+
+const profileCols = `doc, version, created_at, updated_at, status_action, status_aspects`
+
+// GetProfile returns a profile or ENOTFOUND.
+func (t *Tx) GetProfile(ctx context.Context, accountID, id string) (*roster.Profile, error) {
+	p, _, _, err := scanProfile(t.queryRow(ctx, `SELECT `+profileCols+` FROM profiles WHERE account_id = ? AND id = ?`, accountID, id), accountID)
+	return p, err
+}
+
+// ProfileStatusOf returns the action and per-aspect actions of the profile's latest change.
+func (t *Tx) ProfileStatusOf(ctx context.Context, accountID, id string) (*roster.Profile, string, map[string]string, error) {
+	return scanProfile(t.queryRow(ctx, `SELECT `+profileCols+` FROM profiles WHERE account_id = ? AND id = ?`, accountID, id), accountID)
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanProfile(row scanner, accountID string) (*roster.Profile, string, map[string]string, error) {
+	var doc, action, aspects string
+	var version, created, updated int64
+	err := row.Scan(&doc, &version, &created, &updated, &action, &aspects)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", nil, roster.NotFound("Profile")
+	}
+	if err != nil {
+		return nil, "", nil, err
+	}
+	var p roster.Profile
+	if err := json.Unmarshal([]byte(doc), &p); err != nil {
+		return nil, "", nil, err
+	}
+	p.AccountID, p.Version, p.CreatedAt, p.UpdatedAt = accountID, version, fromMS(created), fromMS(updated)
+	var st map[string]string
+	err = json.Unmarshal([]byte(aspects), &st)
+	return &p, action, st, err
+}
+
+// ProfileNameTaken reports whether another profile of the account has the name.
+func (t *Tx) ProfileNameTaken(ctx context.Context, accountID, name, exceptID string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM profiles WHERE account_id = ? AND name_lower = ? AND id <> ?`,
+		accountID, strings.ToLower(name), exceptID).Scan(&n)
+	return n > 0, err
+}
+
+// ProfileInUse reports whether any user is on the profile.
+func (t *Tx) ProfileInUse(ctx context.Context, accountID, id string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM users WHERE account_id = ? AND profile_id = ? LIMIT 1) u`, accountID, id).Scan(&n)
+	return n > 0, err
+}
+
+// DeleteProfile removes a profile and keeps its status as a tombstone.
+func (t *Tx) DeleteProfile(ctx context.Context, accountID, id string, statusAspects map[string]string) error {
+	if _, err := t.exec(ctx, `DELETE FROM propagations WHERE account_id = ? AND profile_id = ?`, accountID, id); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM profiles WHERE account_id = ? AND id = ?`, accountID, id); err != nil {
+		return err
+	}
+	st, _ := json.Marshal(statusAspects)
+	_, err := t.exec(ctx, `INSERT INTO profile_tombstones (account_id, profile_id, aspects, deleted_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (account_id, profile_id) DO UPDATE SET aspects = excluded.aspects, deleted_at = excluded.deleted_at`,
+		accountID, id, string(st), ms(t.now))
+	return err
+}
+
+// ProfileTombstone returns the per-aspect actions of a deleted profile, or ENOTFOUND.
+func (t *Tx) ProfileTombstone(ctx context.Context, accountID, id string) (map[string]string, error) {
+	var aspects string
+	err := t.queryRow(ctx, `SELECT aspects FROM profile_tombstones WHERE account_id = ? AND profile_id = ? AND deleted_at > ?`,
+		accountID, id, ms(t.now.Add(-roster.TombstoneTTL))).Scan(&aspects)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, roster.NotFound("Profile")
+	}
+	var st map[string]string
+	if err == nil {
+		err = json.Unmarshal([]byte(aspects), &st)
+	}
+	return st, err
+}
+
+// ListProfiles returns a page of the account's profiles by name.
+func (t *Tx) ListProfiles(ctx context.Context, accountID string, page, size int) (roster.Page[roster.Profile], error) {
+	return pageOf(ctx, t, page, size,
+		`SELECT COUNT(*) FROM profiles WHERE account_id = ?`,
+		`SELECT `+profileCols+` FROM profiles WHERE account_id = ? ORDER BY name_lower, id LIMIT ? OFFSET ?`,
+		[]any{accountID}, func(rows *sql.Rows) (roster.Profile, error) {
+			p, _, _, err := scanProfile(rows, accountID)
+			if err != nil {
+				return roster.Profile{}, err
+			}
+			return *p, nil
+		})
+}
+
+// writeRefs replaces the reference rows of a user or profile ("user" or
+// "profile" selects the tables).
+func (t *Tx) writeRefs(ctx context.Context, owner, accountID, id string, roles, member, owned []string, f roster.Features) error {
+	col := owner + "_id"
+	for _, table := range []string{"_roles", "_groups", "_queues", "_attributes"} {
+		if _, err := t.exec(ctx, `DELETE FROM `+owner+table+` WHERE account_id = ? AND `+col+` = ?`, accountID, id); err != nil {
+			return err
+		}
+	}
+	for _, r := range roles {
+		if _, err := t.exec(ctx, `INSERT INTO `+owner+`_roles (account_id, `+col+`, role) VALUES (?, ?, ?)`, accountID, id, r); err != nil {
+			return err
+		}
+	}
+	for i, list := range [][]string{member, owned} {
+		for _, g := range list {
+			if _, err := t.exec(ctx, `INSERT INTO `+owner+`_groups (account_id, `+col+`, group_id, owned) VALUES (?, ?, ?, ?)`, accountID, id, g, i); err != nil {
+				return err
+			}
+		}
+	}
+	if raw := f[roster.FeatureMatching]; raw != nil {
+		m, err := roster.DecodeMatching(raw)
+		if err != nil {
+			return err
+		}
+		for _, q := range m.Queues {
+			if _, err := t.exec(ctx, `INSERT INTO `+owner+`_queues (account_id, `+col+`, queue_id) VALUES (?, ?, ?)`, accountID, id, q.QueueID); err != nil {
+				return err
+			}
+		}
+		for _, a := range m.Attributes {
+			if _, err := t.exec(ctx, `INSERT INTO `+owner+`_attributes (account_id, `+col+`, attribute) VALUES (?, ?, ?)`, accountID, id, a); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

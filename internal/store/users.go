@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+const userCols = `u.doc, u.password_hash, u.voice, u.version, u.status_action, u.created_at, u.updated_at`
+
+// CreateUser inserts a user with version 1.
+func (t *Tx) CreateUser(ctx context.Context, u *roster.User) error {
+	u.Version, u.CreatedAt, u.UpdatedAt = 1, t.now, t.now
+	doc, voice, err := userDocs(u)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO users (account_id, id, login_lower, first_name, last_name, org_node_id, profile_id,
+		has_roles, has_groups, doc, password_hash, voice, version, status_action, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		u.AccountID, u.ID, strings.ToLower(u.LoginID), u.FirstName, u.LastName, u.OrganizationNodeID, nullable(u.ProfileID),
+		b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash, voice, roster.ActionAdd, ms(t.now), ms(t.now)); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `DELETE FROM user_tombstones WHERE account_id = ? AND user_id = ?`, u.AccountID, u.ID); err != nil {
+		return err
+	}
+	return t.writeRefs(ctx, "user", u.AccountID, u.ID, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
+}
+
+// UpdateUser stores the user's fields and bumps its version. action is the
+// status action of the change (UPDATE for a client's replace; propagation
+// keeps the current one by passing "").
+func (t *Tx) UpdateUser(ctx context.Context, u *roster.User, action string) error {
+	u.Version++
+	u.UpdatedAt = t.now
+	doc, voice, err := userDocs(u)
+	if err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `UPDATE users SET login_lower = ?, first_name = ?, last_name = ?, org_node_id = ?, profile_id = ?,
+		has_roles = ?, has_groups = ?, doc = ?, password_hash = ?, voice = ?, version = ?,
+		status_action = COALESCE(NULLIF(?, ''), status_action), updated_at = ?
+		WHERE account_id = ? AND id = ?`,
+		strings.ToLower(u.LoginID), u.FirstName, u.LastName, u.OrganizationNodeID, nullable(u.ProfileID),
+		b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash, voice, u.Version, action, ms(t.now),
+		u.AccountID, u.ID); err != nil {
+		return err
+	}
+	return t.writeRefs(ctx, "user", u.AccountID, u.ID, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
+}
+
+// SetUserProvisioning stores a user's voice identity and, when action is
+// not empty, its status action, without a new version: a propagated
+// profile change is server state, not a client change of the user.
+func (t *Tx) SetUserProvisioning(ctx context.Context, u *roster.User, action string) error {
+	_, voice, err := userDocs(u)
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(ctx, `UPDATE users SET voice = ?, status_action = COALESCE(NULLIF(?, ''), status_action)
+		WHERE account_id = ? AND id = ?`, voice, action, u.AccountID, u.ID)
+	return err
+}
+
+func userDocs(u *roster.User) (doc string, voice any, err error) {
+	b, err := json.Marshal(u)
+	if err != nil {
+		return "", nil, err
+	}
+	if u.Voice != nil {
+		v, err := json.Marshal(u.Voice)
+		if err != nil {
+			return "", nil, err
+		}
+		voice = string(v)
+	}
+	return string(b), voice, nil
+}
+
+// GetUser returns a user or ENOTFOUND; status is the action of its latest change.
+func (t *Tx) GetUser(ctx context.Context, accountID, id string) (*roster.User, error) {
+	u, _, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users u WHERE u.account_id = ? AND u.id = ?`, accountID, id), accountID)
+	return u, err
+}
+
+// UserStatusAction returns the status action of the user's latest change.
+func (t *Tx) UserStatusAction(ctx context.Context, accountID, id string) (string, error) {
+	var a string
+	err := t.queryRow(ctx, `SELECT status_action FROM users WHERE account_id = ? AND id = ?`, accountID, id).Scan(&a)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", roster.NotFound("User")
+	}
+	return a, err
+}
+
+// LoginTaken reports whether another user of the account has the login id
+// (case-insensitive).
+func (t *Tx) LoginTaken(ctx context.Context, accountID, loginID, exceptID string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM users WHERE account_id = ? AND login_lower = ? AND id <> ?`,
+		accountID, strings.ToLower(loginID), exceptID).Scan(&n)
+	return n > 0, err
+}
+
+func scanUser(row scanner, accountID string) (*roster.User, string, error) {
+	var doc, hash, action string
+	var voice sql.NullString
+	var version, created, updated int64
+	err := row.Scan(&doc, &hash, &voice, &version, &action, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, "", roster.NotFound("User")
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var u roster.User
+	if err := json.Unmarshal([]byte(doc), &u); err != nil {
+		return nil, "", err
+	}
+	if voice.Valid {
+		u.Voice = new(roster.VoiceIdentity)
+		if err := json.Unmarshal([]byte(voice.String), u.Voice); err != nil {
+			return nil, "", err
+		}
+	}
+	u.AccountID, u.PasswordHash, u.Version = accountID, hash, version
+	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	return &u, action, nil
+}
+
+// DeleteUser removes a user and leaves a tombstone for its status.
+func (t *Tx) DeleteUser(ctx context.Context, accountID, id string) error {
+	if _, err := t.exec(ctx, `DELETE FROM users WHERE account_id = ? AND id = ?`, accountID, id); err != nil {
+		return err
+	}
+	_, err := t.exec(ctx, `INSERT INTO user_tombstones (account_id, user_id, deleted_at) VALUES (?, ?, ?)
+		ON CONFLICT (account_id, user_id) DO UPDATE SET deleted_at = excluded.deleted_at`, accountID, id, ms(t.now))
+	return err
+}
+
+// UserDeleted reports whether the user was deleted within the tombstone TTL.
+func (t *Tx) UserDeleted(ctx context.Context, accountID, id string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM user_tombstones WHERE account_id = ? AND user_id = ? AND deleted_at > ?`,
+		accountID, id, ms(t.now.Add(-roster.TombstoneTTL))).Scan(&n)
+	return n > 0, err
+}
+
+// ListUsers returns a page of users matching the filter.
+func (t *Tx) ListUsers(ctx context.Context, accountID string, f roster.UserFilter) (roster.Page[roster.User], error) {
+	where, args := whereUsers(accountID, f.Where)
+	order := orderUsers(f.OrderBy, f.Desc)
+	return pageOf(ctx, t, f.Page, f.PageSize,
+		`SELECT COUNT(*) FROM users u WHERE `+where,
+		`SELECT `+userCols+` FROM users u WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		args, func(rows *sql.Rows) (roster.User, error) {
+			u, _, err := scanUser(rows, accountID)
+			if err != nil {
+				return roster.User{}, err
+			}
+			return *u, nil
+		})
+}
+
+// UsersOfProfile returns up to limit users on the profile with ids after
+// the cursor, in id order: the batches of a propagation.
+func (t *Tx) UsersOfProfile(ctx context.Context, accountID, profileID, after string, limit int) ([]*roster.User, error) {
+	rows, err := t.query(ctx, `SELECT `+userCols+` FROM users u WHERE u.account_id = ? AND u.profile_id = ? AND u.id > ?
+		ORDER BY u.id LIMIT ?`, accountID, profileID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*roster.User
+	for rows.Next() {
+		u, _, err := scanUser(rows, accountID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
