@@ -206,7 +206,7 @@ func (s *Service) ListProfiles(ctx context.Context, accountID string, lp ListPar
 }
 
 // PropagationBatch is how many users one propagation transaction handles.
-const PropagationBatch = 500
+const PropagationBatch = 200
 
 // Propagate carries one batch of one pending profile change to the
 // profile's users, in one transaction; it reports whether there was work.
