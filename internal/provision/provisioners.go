@@ -179,3 +179,8 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+
+// NewSet returns a Set with a provisioner per aspect and a fallback.
+func NewSet(byAspect map[string]roster.Provisioner, fallback roster.Provisioner) Set {
+	return Set{byAspect: byAspect, fallback: fallback}
+}
