@@ -136,22 +136,7 @@ func TestCrashSafety(t *testing.T) {
 
 	accepted := map[string]bool{}
 	for round := 0; round < 4; round++ {
-		// Writes race with a kill at a random moment.
-		stop := time.After(time.Duration(50+rand.IntN(250)) * time.Millisecond)
-		i := 0
-	writes:
-		for ; ; i++ {
-			select {
-			case <-stop:
-				break writes
-			default:
-			}
-			body := fmt.Sprintf(`{"organizationNodeId": "CRASHA", "loginId": "u%d-%d", "firstName": "Us", "lastName": "Er", "profileId": %q}`, round, i, prof)
-			code, m, err := p.call("POST", base+"/users", body)
-			if err == nil && code == 202 {
-				accepted[m["userId"].(string)] = true
-			}
-		}
+		writeUntil(p, round, prof, time.Duration(50+rand.IntN(250))*time.Millisecond, accepted)
 		if round == 1 {
 			p.must(t, 202, "PUT", base+"/profiles/"+prof, `{"profileName": "Agents", "roles": ["Agent"],
 				"features": {"voice": {"autoAnswer": true}, "chat": {"multiplicity": 2}}}`)
@@ -171,6 +156,29 @@ func TestCrashSafety(t *testing.T) {
 	time.Sleep(time.Duration(rand.IntN(100)) * time.Millisecond)
 	p.kill()
 	p = startRoster(t, bin, dir, env...)
+	waitProvisioned(t, p, accepted, extensions)
+	if st := p.must(t, 200, "GET", base+"/profiles/"+prof+"/status", ""); st["status"] != "COMPLETED" {
+		t.Errorf("profile status = %v, want COMPLETED", st)
+	}
+	rec.check(t, accepted)
+}
+
+// writeUntil creates users on the profile for d, recording the accepted ones.
+func writeUntil(p *proc, round int, prof string, d time.Duration, accepted map[string]bool) {
+	stop := time.Now().Add(d)
+	for i := 0; time.Now().Before(stop); i++ {
+		body := fmt.Sprintf(`{"organizationNodeId": "CRASHA", "loginId": "u%d-%d", "firstName": "Us", "lastName": "Er", "profileId": %q}`, round, i, prof)
+		code, m, err := p.call("POST", base+"/users", body)
+		if err == nil && code == 202 {
+			accepted[m["userId"].(string)] = true
+		}
+	}
+}
+
+// waitProvisioned waits for every accepted user to be COMPLETED with chat
+// and its extension unchanged.
+func waitProvisioned(t *testing.T, p *proc, accepted map[string]bool, extensions map[string]string) {
+	t.Helper()
 	deadline := time.Now().Add(2 * time.Minute)
 	for id := range accepted {
 		for {
@@ -183,8 +191,7 @@ func TestCrashSafety(t *testing.T) {
 			}
 			time.Sleep(20 * time.Millisecond)
 		}
-		u := p.must(t, 200, "GET", base+"/users/"+id, "")
-		features := u["features"].(map[string]any)
+		features := p.must(t, 200, "GET", base+"/users/"+id, "")["features"].(map[string]any)
 		if ext := features["voice"].(map[string]any)["userExtension"]; ext != extensions[id] {
 			t.Errorf("user %s extension changed from %s to %v across the crash", id, extensions[id], ext)
 		}
@@ -192,9 +199,12 @@ func TestCrashSafety(t *testing.T) {
 			t.Errorf("user %s has no chat after the profile change", id)
 		}
 	}
-	if st := p.must(t, 200, "GET", base+"/profiles/"+prof+"/status", ""); st["status"] != "COMPLETED" {
-		t.Errorf("profile status = %v, want COMPLETED", st)
-	}
+}
+
+// check verifies that every accepted user was provisioned and that no
+// aspect version was provisioned with two different payloads.
+func (rec *recorder) check(t *testing.T, accepted map[string]bool) {
+	t.Helper()
 	rec.mu.Lock()
 	defer rec.mu.Unlock()
 	seen := map[string]bool{}

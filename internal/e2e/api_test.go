@@ -124,12 +124,16 @@ func TestInheritance(t *testing.T) {
 	if r := s.do("DELETE", pathf("/users/%s", id), nil, "If-Match", etag); r.Status != 412 {
 		t.Errorf("DELETE with a stale If-Match = %d, want 412", r.Status)
 	}
-	// A later profile change reaches the user (roles were not frozen).
-	changed := s.must(202, "PUT", path("/profiles/"+prof), `{"profileName": "Advanced", "roles": ["Agent", "Reporting"]}`)
-	if changed.Status != 202 {
-		t.Fatal(changed.Raw)
+	// A later profile change reaches the user (roles were not frozen), and
+	// changes the effective view's ETag; the user's own version still
+	// matches, so If-Match with the new tag works.
+	tagBefore := s.must(200, "GET", pathf("/users/%s", id), nil).Header.Get("ETag")
+	s.must(202, "PUT", path("/profiles/"+prof), `{"profileName": "Advanced", "roles": ["Agent", "Reporting"]}`)
+	after := s.must(200, "GET", pathf("/users/%s", id), nil)
+	if after.Header.Get("ETag") == tagBefore {
+		t.Errorf("ETag %s did not change with the profile", tagBefore)
 	}
-	got := s.must(200, "GET", pathf("/users/%s", id), nil).obj()
+	got := after.obj()
 	if diff := cmp.Diff(jsonOf(t, `["Agent", "Reporting"]`), got["roles"]); diff != "" {
 		t.Errorf("roles after the profile change (-want +got):\n%s", diff)
 	}
@@ -139,6 +143,7 @@ func TestInheritance(t *testing.T) {
 	if r := s.do("DELETE", path("/profiles/"+prof), nil); r.Status != 409 {
 		t.Errorf("DELETE of a profile in use = %d, want 409", r.Status)
 	}
+	s.must(204, "DELETE", pathf("/users/%s", id), nil, "If-Match", after.Header.Get("ETag"))
 }
 
 // TestIdempotencyKey: the same key and body answer the first answer; another

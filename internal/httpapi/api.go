@@ -169,13 +169,16 @@ func decode(r *http.Request, v any, optional bool) error {
 // etag is the strong entity tag of a version.
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// ifMatch returns the version named by If-Match, 0 when absent or "*".
+// ifMatch returns the version named by If-Match, 0 when absent or "*". A
+// user's effective view has the tag "version-profileVersion"; a PUT or
+// DELETE replaces the user's own fields, so only the user's version counts.
 func ifMatch(r *http.Request) (int64, error) {
 	h := strings.TrimSpace(r.Header.Get("If-Match"))
 	if h == "" || h == "*" {
 		return 0, nil
 	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	tag, _, _ := strings.Cut(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), "-")
+	v, err := strconv.ParseInt(tag, 10, 64)
 	if err != nil || v <= 0 {
 		return 0, roster.Errorf(roster.EPRECONDITION, "If-Match does not name a version of this resource.")
 	}

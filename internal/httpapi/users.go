@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/roster-cc/roster/internal/roster"
@@ -10,7 +11,11 @@ import (
 )
 
 func writeUser(w http.ResponseWriter, status int, res *service.UserResult) error {
-	w.Header().Set("ETag", etag(res.Version))
+	tag := etag(res.Version)
+	if res.ProfileVersion > 0 {
+		tag = `"` + strconv.FormatInt(res.Version, 10) + "-" + strconv.FormatInt(res.ProfileVersion, 10) + `"`
+	}
+	w.Header().Set("ETag", tag)
 	return writeJSON(w, status, res.View)
 }
 

@@ -8,10 +8,20 @@ import (
 )
 
 // UserResult is a user as stored after a change, in its effective view,
-// with its version for the ETag.
+// with its version and, for the effective view, its profile's version: the
+// two make the ETag, since a profile change changes the effective view.
 type UserResult struct {
-	View    roster.UserView
-	Version int64
+	View           roster.UserView
+	Version        int64
+	ProfileVersion int64
+}
+
+func effectiveResult(u *roster.User, p *roster.Profile) *UserResult {
+	res := &UserResult{View: roster.Effective(u, p), Version: u.Version}
+	if p != nil {
+		res.ProfileVersion = p.Version
+	}
+	return res
 }
 
 // CreateUser validates the request, stores the user and records the
@@ -40,7 +50,7 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.Us
 		if _, err := applyDesired(ctx, tx, u, p, change{client: true}); err != nil {
 			return err
 		}
-		res = &UserResult{View: roster.Effective(u, p), Version: u.Version}
+		res = effectiveResult(u, p)
 		return nil
 	})
 	if err != nil {
@@ -88,7 +98,7 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 		if _, err := applyDesired(ctx, tx, u, p, change{client: true}); err != nil {
 			return err
 		}
-		res = &UserResult{View: roster.Effective(u, p), Version: u.Version}
+		res = effectiveResult(u, p)
 		return nil
 	})
 	if err != nil {
@@ -179,7 +189,7 @@ func (s *Service) GetUser(ctx context.Context, accountID, id string, own bool) (
 		if err != nil {
 			return err
 		}
-		res = &UserResult{View: roster.Effective(u, p), Version: u.Version}
+		res = effectiveResult(u, p)
 		return nil
 	})
 	return res, err

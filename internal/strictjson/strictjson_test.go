@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -116,93 +117,108 @@ func v(field, code, msg string) roster.Violation {
 	return roster.Violation{Field: field, Code: code, Message: msg}
 }
 
+// violationTest is a body that Decode must reject with exactly want.
+type violationTest struct {
+	name string
+	body string
+	want []roster.Violation
+}
+
+const (
+	wrong = roster.VWrongType
+	syn   = roster.VSyntax
+)
+
+// keyViolations are duplicate and unknown keys.
+var keyViolations = []violationTest{
+	{"duplicate top-level key", `{"name": "a", "count": 1, "name": "b"}`,
+		[]roster.Violation{v("name", roster.VDuplicate, "duplicate key")}},
+	{"duplicate nested key", `{"matching": {"queues": [{}, {"queueId": "a", "queueId": "b"}]}}`,
+		[]roster.Violation{v("matching.queues[1].queueId", roster.VDuplicate, "duplicate key")}},
+	{"unknown field in array element", `{"matching": {"queues": [{"queueId": "q", "foo": {"x": 1}}]}}`,
+		[]roster.Violation{v("matching.queues[0].foo", roster.VUnknown, "unknown field")}},
+	{"names match exactly", `{"Name": "a", "Secret": "s", "hidden": "h", "untagged": "u"}`,
+		[]roster.Violation{
+			v("Name", roster.VUnknown, "unknown field"),
+			v("Secret", roster.VUnknown, "unknown field"),
+			v("hidden", roster.VUnknown, "unknown field"),
+			v("untagged", roster.VUnknown, "unknown field"),
+		}},
+}
+
+// typeViolations are values of the wrong type or out of range, alone or
+// mixed with key violations.
+var typeViolations = []violationTest{
+	{"several violations in document order",
+		`{"name": 1, "bogus": true, "roles": ["a", 2, "c", {}], "level": 300, "count": 1.5, "name": "x"}`,
+		[]roster.Violation{
+			v("name", wrong, "must be a string"),
+			v("bogus", roster.VUnknown, "unknown field"),
+			v("roles[1]", wrong, "must be a string"),
+			v("roles[3]", wrong, "must be a string"),
+			v("level", roster.VOutOfRange, "is out of range"),
+			v("count", wrong, "must be an integer"),
+			v("name", roster.VDuplicate, "duplicate key"),
+		}},
+	{"wrong type of each kind",
+		`{"name": true, "active": "yes", "count": "1", "score": [], "roles": "admin",
+		  "matching": [], "labels": 3, "features": "voice", "version": {}}`,
+		[]roster.Violation{
+			v("name", wrong, "must be a string"),
+			v("active", wrong, "must be a boolean"),
+			v("count", wrong, "must be an integer"),
+			v("score", wrong, "must be a number"),
+			v("roles", wrong, "must be an array"),
+			v("matching", wrong, "must be an object"),
+			v("labels", wrong, "must be an object"),
+			v("features", wrong, "must be an object"),
+			v("version", wrong, "must be an integer"),
+		}},
+	{"string option and json.Number", `{"big": 12, "num": "12"}`,
+		[]roster.Violation{v("big", wrong, "must be a string"), v("num", wrong, "must be a number")}},
+	{"map value and key types", `{"labels": {"a": 1}, "slots": {"x": true, "200": true, "1": 0}}`,
+		[]roster.Violation{
+			v("labels.a", wrong, "must be a string"),
+			v("slots.x", wrong, "key must be an integer"),
+			v("slots.200", roster.VOutOfRange, "key is out of range"),
+			v("slots.1", wrong, "must be a boolean"),
+		}},
+	{"integer ranges", `{"level": -129, "port": -1, "count": 1e3, "score": 1e999}`,
+		[]roster.Violation{
+			v("level", roster.VOutOfRange, "is out of range"),
+			v("port", roster.VOutOfRange, "is out of range"),
+			v("count", wrong, "must be an integer"),
+			v("score", roster.VOutOfRange, "is out of range"),
+		}},
+	{"number out of range inside any", `{"any": [1, {"n": 1e400}]}`,
+		[]roster.Violation{v("any[1].n", roster.VOutOfRange, "is out of range")}},
+	{"object hook walks typed values",
+		`{"features": {"voice": {"autoAnswer": "yes", "bogus": 1}, "chat": {}, "matching": {"queues": [{"proficiency": "9"}]}}}`,
+		[]roster.Violation{
+			v("features.voice.autoAnswer", wrong, "must be a boolean"),
+			v("features.voice.bogus", roster.VUnknown, "unknown field"),
+			v("features.chat", roster.VUnknown, "unknown field"),
+			v("features.matching.queues[0].proficiency", wrong, "must be an integer"),
+		}},
+}
+
+// syntaxViolations are bodies that are not one JSON value of the right kind.
+var syntaxViolations = []violationTest{
+	{"wrong top-level kind", `[1]`, []roster.Violation{v("", wrong, "must be an object")}},
+	{"trailing value", `{"name": "a"} {}`,
+		[]roster.Violation{v("", syn, "unexpected data after the JSON value")}},
+	{"trailing garbage", `{"bogus": 1} x`,
+		[]roster.Violation{v("", syn, "unexpected data after the JSON value")}},
+	{"empty body", " \n", []roster.Violation{v("", syn, "the body is empty; expected a JSON value")}},
+	{"truncated", `{"name": "a"`,
+		[]roster.Violation{v("", syn, "the body is not valid JSON: unexpected end of input at offset 12")}},
+	{"syntax error hides other violations", `{"bogus": 1, "name": }`,
+		[]roster.Violation{v("", syn,
+			"the body is not valid JSON: invalid character '}' looking for beginning of value at offset 21")}},
+}
+
 func TestDecodeViolations(t *testing.T) {
-	const (
-		wrong = roster.VWrongType
-		syn   = roster.VSyntax
-	)
-	tests := []struct {
-		name string
-		body string
-		want []roster.Violation
-	}{
-		{"duplicate top-level key", `{"name": "a", "count": 1, "name": "b"}`,
-			[]roster.Violation{v("name", roster.VDuplicate, "duplicate key")}},
-		{"duplicate nested key", `{"matching": {"queues": [{}, {"queueId": "a", "queueId": "b"}]}}`,
-			[]roster.Violation{v("matching.queues[1].queueId", roster.VDuplicate, "duplicate key")}},
-		{"unknown field in array element", `{"matching": {"queues": [{"queueId": "q", "foo": {"x": 1}}]}}`,
-			[]roster.Violation{v("matching.queues[0].foo", roster.VUnknown, "unknown field")}},
-		{"names match exactly", `{"Name": "a", "Secret": "s", "hidden": "h", "untagged": "u"}`,
-			[]roster.Violation{
-				v("Name", roster.VUnknown, "unknown field"),
-				v("Secret", roster.VUnknown, "unknown field"),
-				v("hidden", roster.VUnknown, "unknown field"),
-				v("untagged", roster.VUnknown, "unknown field"),
-			}},
-		{"several violations in document order",
-			`{"name": 1, "bogus": true, "roles": ["a", 2, "c", {}], "level": 300, "count": 1.5, "name": "x"}`,
-			[]roster.Violation{
-				v("name", wrong, "must be a string"),
-				v("bogus", roster.VUnknown, "unknown field"),
-				v("roles[1]", wrong, "must be a string"),
-				v("roles[3]", wrong, "must be a string"),
-				v("level", roster.VOutOfRange, "is out of range"),
-				v("count", wrong, "must be an integer"),
-				v("name", roster.VDuplicate, "duplicate key"),
-			}},
-		{"wrong type of each kind",
-			`{"name": true, "active": "yes", "count": "1", "score": [], "roles": "admin",
-			  "matching": [], "labels": 3, "features": "voice", "version": {}}`,
-			[]roster.Violation{
-				v("name", wrong, "must be a string"),
-				v("active", wrong, "must be a boolean"),
-				v("count", wrong, "must be an integer"),
-				v("score", wrong, "must be a number"),
-				v("roles", wrong, "must be an array"),
-				v("matching", wrong, "must be an object"),
-				v("labels", wrong, "must be an object"),
-				v("features", wrong, "must be an object"),
-				v("version", wrong, "must be an integer"),
-			}},
-		{"string option and json.Number", `{"big": 12, "num": "12"}`,
-			[]roster.Violation{v("big", wrong, "must be a string"), v("num", wrong, "must be a number")}},
-		{"map value and key types", `{"labels": {"a": 1}, "slots": {"x": true, "200": true, "1": 0}}`,
-			[]roster.Violation{
-				v("labels.a", wrong, "must be a string"),
-				v("slots.x", wrong, "key must be an integer"),
-				v("slots.200", roster.VOutOfRange, "key is out of range"),
-				v("slots.1", wrong, "must be a boolean"),
-			}},
-		{"integer ranges", `{"level": -129, "port": -1, "count": 1e3, "score": 1e999}`,
-			[]roster.Violation{
-				v("level", roster.VOutOfRange, "is out of range"),
-				v("port", roster.VOutOfRange, "is out of range"),
-				v("count", wrong, "must be an integer"),
-				v("score", roster.VOutOfRange, "is out of range"),
-			}},
-		{"number out of range inside any", `{"any": [1, {"n": 1e400}]}`,
-			[]roster.Violation{v("any[1].n", roster.VOutOfRange, "is out of range")}},
-		{"object hook walks typed values",
-			`{"features": {"voice": {"autoAnswer": "yes", "bogus": 1}, "chat": {}, "matching": {"queues": [{"proficiency": "9"}]}}}`,
-			[]roster.Violation{
-				v("features.voice.autoAnswer", wrong, "must be a boolean"),
-				v("features.voice.bogus", roster.VUnknown, "unknown field"),
-				v("features.chat", roster.VUnknown, "unknown field"),
-				v("features.matching.queues[0].proficiency", wrong, "must be an integer"),
-			}},
-		{"wrong top-level kind", `[1]`, []roster.Violation{v("", wrong, "must be an object")}},
-		{"trailing value", `{"name": "a"} {}`,
-			[]roster.Violation{v("", syn, "unexpected data after the JSON value")}},
-		{"trailing garbage", `{"bogus": 1} x`,
-			[]roster.Violation{v("", syn, "unexpected data after the JSON value")}},
-		{"empty body", " \n", []roster.Violation{v("", syn, "the body is empty; expected a JSON value")}},
-		{"truncated", `{"name": "a"`,
-			[]roster.Violation{v("", syn, "the body is not valid JSON: unexpected end of input at offset 12")}},
-		{"syntax error hides other violations", `{"bogus": 1, "name": }`,
-			[]roster.Violation{v("", syn,
-				"the body is not valid JSON: invalid character '}' looking for beginning of value at offset 21")}},
-	}
-	for _, tt := range tests {
+	for _, tt := range slices.Concat(keyViolations, typeViolations, syntaxViolations) {
 		t.Run(tt.name, func(t *testing.T) {
 			got := user{Name: "orig", hidden: "h"}
 			err := Decode([]byte(tt.body), &got)

@@ -1,12 +1,6 @@
-// Package strictjson decodes JSON request bodies strictly: duplicate keys,
-// unknown fields and values of the wrong type are all reported at once, each
-// with the path of the offending field, and nothing is decoded unless the
-// whole document is acceptable.
 package strictjson
 
 import (
-	"bytes"
-	"encoding"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -16,83 +10,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
-
-// Object is implemented by map-like types whose allowed keys and value types
-// are known. Decode checks such a type even when it implements
-// json.Unmarshaler: the value must be a JSON object, every key must be
-// accepted by JSONFieldType, and each value is checked against the returned
-// type (a nil type accepts any value).
-type Object interface {
-	JSONFieldType(key string) (reflect.Type, bool)
-}
-
-var (
-	objectType          = reflect.TypeFor[Object]()
-	unmarshalerType     = reflect.TypeFor[json.Unmarshaler]()
-	textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-	numberType          = reflect.TypeFor[json.Number]()
-)
-
-// Decode decodes the JSON document data into v (a non-nil pointer) strictly.
-// Every problem is reported as a roster.Violation inside one EINVALID
-// *roster.Error; when there is any, v is left untouched.
-func Decode(data []byte, v any) error {
-	rv := reflect.ValueOf(v)
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return &roster.Error{Code: roster.EINTERNAL, Message: "An internal error occurred.",
-			Err: &json.InvalidUnmarshalError{Type: reflect.TypeOf(v)}}
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	w := walker{dec: dec, size: len(data)}
-	tok, err := dec.Token()
-	if err == io.EOF {
-		return roster.Invalid(syntaxViolation("the body is empty; expected a JSON value"))
-	}
-	if err == nil {
-		err = w.value(tok, rv.Type().Elem(), false)
-	}
-	if err != nil {
-		return roster.Invalid(w.syntax(err))
-	}
-	if len(bytes.TrimLeft(data[dec.InputOffset():], " \t\r\n")) > 0 {
-		return roster.Invalid(syntaxViolation("unexpected data after the JSON value"))
-	}
-	if len(w.vs) > 0 {
-		return roster.Invalid(w.vs...)
-	}
-	if err := json.Unmarshal(data, v); err != nil { // not expected after the walk
-		e := roster.Invalid(syntaxViolation("the body could not be decoded"))
-		if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) {
-			e.Violations[0] = roster.Violation{Field: te.Field, Code: roster.VWrongType, Message: "cannot be a JSON " + te.Value}
-		}
-		e.Err = err
-		return e
-	}
-	return nil
-}
-
-// DecodeReader reads at most limit bytes from r and decodes them with Decode.
-// A longer body yields an ETOOLARGE *roster.Error.
-func DecodeReader(r io.Reader, limit int64, v any) error {
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return &roster.Error{Code: roster.EINVALID, Message: "The request body could not be read.", Err: err}
-	}
-	if int64(len(data)) > limit {
-		return &roster.Error{Code: roster.ETOOLARGE,
-			Message: fmt.Sprintf("The request body is larger than %d bytes.", limit)}
-	}
-	return Decode(data, v)
-}
-
-func syntaxViolation(msg string) roster.Violation {
-	return roster.Violation{Code: roster.VSyntax, Message: msg}
-}
 
 // walker checks a token stream against a Go type. Its methods return an error
 // only when the stream itself is broken; violations are collected in vs.
@@ -168,21 +88,36 @@ func (w *walker) value(tok json.Token, t reflect.Type, quoted bool) error {
 	}
 	text := o == nil && (quoted || k == reflect.String ||
 		t.Implements(textUnmarshalerType) || pt.Implements(textUnmarshalerType))
-	var ok bool
-	switch tk := tok.(type) {
-	case string:
-		ok = text || k == reflect.Slice && t.Elem().Kind() == reflect.Uint8
-	case bool:
-		ok = !text && k == reflect.Bool
-	case json.Number:
-		ok = !text && k >= reflect.Int && k <= reflect.Float64
-	case json.Delim:
-		ok = !text && (tk == '[' && (k == reflect.Slice || k == reflect.Array) ||
-			tk == '{' && (o != nil || k == reflect.Struct || k == reflect.Map))
-	}
-	if !ok {
+	if !accepts(tok, t, text, o != nil) {
 		return w.wrong(tok, roster.VWrongType, expected(k, text, o != nil))
 	}
+	return w.contents(tok, t, o, text)
+}
+
+// accepts reports whether the JSON kind of tok suits t (not a pointer or an
+// interface). text means t decodes from a string; object means t is an Object.
+func accepts(tok json.Token, t reflect.Type, text, object bool) bool {
+	k := t.Kind()
+	switch tk := tok.(type) {
+	case string:
+		return text || k == reflect.Slice && t.Elem().Kind() == reflect.Uint8
+	case bool:
+		return !text && k == reflect.Bool
+	case json.Number:
+		return !text && k >= reflect.Int && k <= reflect.Float64
+	case json.Delim:
+		return !text && (tk == '[' && (k == reflect.Slice || k == reflect.Array) ||
+			tk == '{' && (object || k == reflect.Struct || k == reflect.Map))
+	}
+	return false
+}
+
+// contents checks the value starting with tok, whose JSON kind accepts has
+// approved, against t: the members of an object, the elements of an array,
+// the encoding of a byte string or the range of a number. o is t's Object, if
+// any; text means t decodes from a string, which needs no further check.
+func (w *walker) contents(tok json.Token, t reflect.Type, o Object, text bool) error {
+	k := t.Kind()
 	switch {
 	case o != nil:
 		return w.object(func(key string) (reflect.Type, bool, string, string) {
@@ -377,93 +312,4 @@ func checkNumber(s string, t reflect.Type) (code, msg string) {
 		return roster.VOutOfRange, "is out of range"
 	}
 	return roster.VWrongType, expected(t.Kind(), false, false)
-}
-
-// field is a JSON member of a struct.
-type field struct {
-	typ    reflect.Type
-	quoted bool
-}
-
-var fieldCache sync.Map // reflect.Type -> map[string]field
-
-// structFields returns the JSON members of struct type t by exact name,
-// following encoding/json's rules for tags and embedded structs.
-func structFields(t reflect.Type) map[string]field {
-	if fs, ok := fieldCache.Load(t); ok {
-		return fs.(map[string]field)
-	}
-	fs, _ := fieldCache.LoadOrStore(t, computeFields(t))
-	return fs.(map[string]field)
-}
-
-func computeFields(t reflect.Type) map[string]field {
-	type candidates struct {
-		f [2]field // [0] untagged, [1] tagged
-		n [2]int
-	}
-	fs := map[string]field{} // a zero field marks an ambiguous name
-	visited := map[reflect.Type]bool{}
-	for level := []reflect.Type{t}; len(level) > 0; {
-		var next []reflect.Type
-		found := map[string]candidates{}
-		for _, st := range level {
-			if visited[st] {
-				continue
-			}
-			visited[st] = true
-			times := 0 // embedding st twice at one depth hides its fields
-			for _, s := range level {
-				if s == st {
-					times++
-				}
-			}
-			for i := range st.NumField() {
-				sf := st.Field(i)
-				ft := sf.Type
-				if ft.Name() == "" && ft.Kind() == reflect.Pointer {
-					ft = ft.Elem()
-				}
-				if !sf.IsExported() && (!sf.Anonymous || ft.Kind() != reflect.Struct || ft != sf.Type) {
-					continue // encoding/json ignores or cannot set it
-				}
-				tag := sf.Tag.Get("json")
-				if tag == "-" {
-					continue
-				}
-				name, opts, _ := strings.Cut(tag, ",")
-				if sf.Anonymous && name == "" && ft.Kind() == reflect.Struct {
-					next = append(next, ft)
-					continue
-				}
-				k := ft.Kind()
-				f := field{typ: sf.Type, quoted: slices.Contains(strings.Split(opts, ","), "string") &&
-					(k == reflect.Bool || k == reflect.String || k >= reflect.Int && k <= reflect.Float64)}
-				tagged := 0
-				if name != "" {
-					tagged = 1
-				} else {
-					name = sf.Name
-				}
-				c := found[name]
-				c.f[tagged], c.n[tagged] = f, c.n[tagged]+times
-				found[name] = c
-			}
-		}
-		for name, c := range found {
-			if _, hidden := fs[name]; hidden {
-				continue // a shallower field wins
-			}
-			switch {
-			case c.n[1] == 1:
-				fs[name] = c.f[1]
-			case c.n[1] == 0 && c.n[0] == 1:
-				fs[name] = c.f[0]
-			default:
-				fs[name] = field{}
-			}
-		}
-		level = next
-	}
-	return fs
 }
