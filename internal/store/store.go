@@ -33,6 +33,9 @@ type Store struct {
 	read    *sql.DB
 	dialect dialect
 	now     func() time.Time
+	// Prepared statements of each pool, by query text: parsing SQL costs
+	// more than running most of roster's statements.
+	writeStmts, readStmts *stmtCache
 }
 
 // dialect holds what differs between databases.
@@ -64,7 +67,7 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
-	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now}
+	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r)}
 	if err := s.migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
@@ -74,7 +77,7 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	return errors.Join(s.write.Close(), s.read.Close())
+	return errors.Join(s.writeStmts.close(), s.readStmts.close(), s.write.Close(), s.read.Close())
 }
 
 // Ping checks that the database answers.
@@ -85,26 +88,31 @@ func (s *Store) Ping(ctx context.Context) error {
 // Read runs fn in a read-only transaction: a consistent snapshot that never
 // waits for the writer.
 func (s *Store) Read(ctx context.Context, fn func(roster.Tx) error) error {
-	return s.run(ctx, s.read, &sql.TxOptions{ReadOnly: true}, fn)
+	return s.run(ctx, s.read, s.readStmts, &sql.TxOptions{ReadOnly: true}, fn)
 }
 
 // Write runs fn in a read-write transaction and commits when fn returns nil.
 // Everything fn does is atomic: a failing fn changes nothing.
 func (s *Store) Write(ctx context.Context, fn func(roster.Tx) error) error {
-	return s.run(ctx, s.write, nil, fn)
+	return s.run(ctx, s.write, s.writeStmts, nil, fn)
 }
 
-func (s *Store) run(ctx context.Context, db *sql.DB, opts *sql.TxOptions, fn func(roster.Tx) error) error {
+func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql.TxOptions, fn func(roster.Tx) error) error {
 	sqltx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return s.wrap(err)
 	}
-	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC()}
-	if err := fn(t); err != nil {
+	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: stmts}
+	err = fn(t)
+	if err != nil {
 		sqltx.Rollback()
-		return s.wrap(err)
+	} else {
+		err = sqltx.Commit()
 	}
-	return s.wrap(sqltx.Commit())
+	if len(t.unprepared) > 0 {
+		stmts.prepare(context.WithoutCancel(ctx), t.unprepared)
+	}
+	return s.wrap(err)
 }
 
 // wrap turns database failures into domain errors: constraint violations a
@@ -134,24 +142,48 @@ func (s *Store) wrap(err error) error {
 // Tx is one transaction. It implements roster.Tx; every query is scoped by
 // the account id it is given.
 type Tx struct {
-	tx  *sql.Tx
-	d   dialect
-	now time.Time
+	tx         *sql.Tx
+	d          dialect
+	now        time.Time
+	stmts      *stmtCache
+	unprepared []string // queries to prepare once the transaction is over
 }
 
 // Now is the transaction's clock reading, the same for every write in it.
 func (t *Tx) Now() time.Time { return t.now }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.tx.ExecContext(ctx, t.d.rebind(q), args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	if st := t.stmt(ctx, q); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
+}
+
+// stmt returns the transaction's use of the prepared statement of q, or
+// nil when q is not prepared yet.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	st := t.stmts.get(t.d.rebind(q))
+	if st == nil {
+		if len(t.unprepared) < 64 {
+			t.unprepared = append(t.unprepared, t.d.rebind(q))
+		}
+		return nil
+	}
+	return t.tx.StmtContext(ctx, st)
 }
 
 func ms(t time.Time) int64 { return t.UnixMilli() }

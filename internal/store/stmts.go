@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"sync"
+)
+
+// maxStmts bounds the cache: queries built from filters vary, and each
+// variant past the bound runs unprepared.
+const maxStmts = 512
+
+// stmtCache holds the prepared statements of one pool by query text.
+type stmtCache struct {
+	db    *sql.DB
+	mu    sync.RWMutex
+	stmts map[string]*sql.Stmt
+}
+
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}}
+}
+
+// get returns the prepared statement of q, or nil when it is not prepared
+// yet (the caller runs q unprepared and calls prepare after its
+// transaction: preparing needs a connection, and the writer's only one is
+// the transaction's).
+func (c *stmtCache) get(q string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.stmts[q]
+}
+
+// prepare prepares the queries not in the cache yet, while it has room. A
+// query that cannot be prepared stays unprepared.
+func (c *stmtCache) prepare(ctx context.Context, queries []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, q := range queries {
+		if _, ok := c.stmts[q]; ok || len(c.stmts) >= maxStmts {
+			continue
+		}
+		if st, err := c.db.PrepareContext(ctx, q); err == nil {
+			c.stmts[q] = st
+		}
+	}
+}
+
+func (c *stmtCache) close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var errs []error
+	for _, st := range c.stmts {
+		errs = append(errs, st.Close())
+	}
+	c.stmts = map[string]*sql.Stmt{}
+	return errors.Join(errs...)
+}
