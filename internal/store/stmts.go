@@ -33,17 +33,29 @@ func (c *stmtCache) get(q string) *sql.Stmt {
 }
 
 // prepare prepares the queries not in the cache yet, while it has room. A
-// query that cannot be prepared stays unprepared.
+// query that cannot be prepared stays unprepared. The lock is not held while
+// preparing: that waits for a connection, which another transaction may
+// hold while it looks up its statements.
 func (c *stmtCache) prepare(ctx context.Context, queries []string) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	for _, q := range queries {
-		if _, ok := c.stmts[q]; ok || len(c.stmts) >= maxStmts {
+		c.mu.RLock()
+		_, ok := c.stmts[q]
+		full := len(c.stmts) >= maxStmts
+		c.mu.RUnlock()
+		if ok || full {
 			continue
 		}
-		if st, err := c.db.PrepareContext(ctx, q); err == nil {
+		st, err := c.db.PrepareContext(ctx, q)
+		if err != nil {
+			continue
+		}
+		c.mu.Lock()
+		if _, ok := c.stmts[q]; ok || len(c.stmts) >= maxStmts {
+			st.Close()
+		} else {
 			c.stmts[q] = st
 		}
+		c.mu.Unlock()
 	}
 }
 
