@@ -71,6 +71,8 @@ func (w Webhook) Provision(ctx context.Context, job roster.Job) error {
 	switch {
 	case resp.StatusCode < 300 && resp.StatusCode >= 200:
 		return nil
+	case resp.StatusCode == http.StatusRequestTimeout, resp.StatusCode == http.StatusTooManyRequests:
+		return &roster.ProvisionError{Message: msg, Temporary: true}
 	case resp.StatusCode >= 400 && resp.StatusCode < 500:
 		return &roster.ProvisionError{Message: msg}
 	default:

@@ -45,6 +45,7 @@ func TestWebhookOutcomes(t *testing.T) {
 		{404, `no such agent`, true, false, "no such agent"},
 		{500, `{"detail": "database down"}`, true, true, "database down"},
 		{503, ``, true, true, "webhook answered 503"},
+		{429, `{"error": "slow down"}`, true, true, "slow down"},
 	}
 	for _, tt := range tests {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

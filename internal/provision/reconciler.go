@@ -194,6 +194,10 @@ func (r *Reconciler) provision(a roster.Aspect) (o roster.Outcome) {
 	defer cancel()
 	job := roster.Job{AccountID: a.AccountID, UserID: a.UserID, Aspect: a.Name, Action: a.Action,
 		Version: a.DesiredVersion, Desired: a.Desired, Attempt: a.Attempts + 1}
+	if a.Desired == nil && a.Provisioned == nil {
+		// Removing what was never provisioned: nothing to undo.
+		return roster.Outcome{Done: true}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			r.Log.Error("provisioner panicked", "aspect", a.Name, "userId", a.UserID, "panic", p)

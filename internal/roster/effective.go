@@ -145,6 +145,25 @@ func Desired(u *User, p *Profile) map[string]json.RawMessage {
 	return out
 }
 
+// InheritedAspects names the provisioning aspects whose desired state comes
+// from the profile: "role" when the user sets no roles of its own, and each
+// profile feature the user does not set (or opt out of).
+func InheritedAspects(u *User, p *Profile) map[string]bool {
+	out := map[string]bool{}
+	if p == nil {
+		return out
+	}
+	if u.Roles == nil && len(p.Roles) > 0 {
+		out[AspectRole] = true
+	}
+	for k := range p.Features {
+		if _, set := u.Features[k]; !set {
+			out[k] = true
+		}
+	}
+	return out
+}
+
 // HasEffectiveVoice reports whether the user's effective view has voice.
 func HasEffectiveVoice(u *User, p *Profile) bool {
 	if own, set := u.Features[FeatureVoice]; set {

@@ -58,6 +58,15 @@ type ProfileStatus struct {
 	Features  map[string]AspectStatus `json:"features,omitempty"`
 }
 
+// ProfileChange is what a profile's status reports: the action of its
+// latest change, the aspects that its changes not yet settled touched, and
+// the profile version since which its users' records count.
+type ProfileChange struct {
+	Action  string
+	Since   int64
+	Aspects map[string]string // aspect name -> ADD, UPDATE or DELETE
+}
+
 // Aspect is the provisioning record of one aspect of one user: what is
 // desired, what was provisioned, and how far the reconciler got.
 type Aspect struct {
@@ -125,6 +134,7 @@ type Outcome struct {
 // AspectCounts counts, per aspect name, the records a profile change caused
 // and how many of them are pending or failed; users counts distinct users.
 type AspectCounts struct {
+	Action                 string // the action of the records (the least, if several)
 	Total, Pending, Failed int
 }
 

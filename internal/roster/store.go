@@ -55,16 +55,18 @@ type Tx interface {
 	// "group", "queue" or "attribute".
 	MissingRefs(ctx context.Context, accountID, kind string, refs []Ref) ([]Ref, error)
 
-	CreateProfile(ctx context.Context, p *Profile, statusAspects map[string]string) error
+	CreateProfile(ctx context.Context, p *Profile, ch ProfileChange) error
 	GetProfile(ctx context.Context, accountID, id string) (*Profile, error)
-	UpdateProfile(ctx context.Context, p *Profile, statusAspects map[string]string) error
+	UpdateProfile(ctx context.Context, p *Profile, ch ProfileChange) error
 	DeleteProfile(ctx context.Context, accountID, id string, statusAspects map[string]string) error
-	ProfileStatusOf(ctx context.Context, accountID, id string) (*Profile, string, map[string]string, error)
+	ProfileStatusOf(ctx context.Context, accountID, id string) (*Profile, ProfileChange, error)
 	ProfileTombstone(ctx context.Context, accountID, id string) (map[string]string, error)
 	ProfileInUse(ctx context.Context, accountID, id string) (bool, error)
 	ProfileNameTaken(ctx context.Context, accountID, name, exceptID string) (bool, error)
 	ListProfiles(ctx context.Context, accountID string, page, size int) (Page[Profile], error)
-	ProfileProgress(ctx context.Context, accountID, profileID string, version int64) (map[string]AspectCounts, int, int, error)
+	ProfileProgress(ctx context.Context, accountID, profileID string, since int64) (map[string]AspectCounts, int, int, error)
+	ProfileUnsettled(ctx context.Context, accountID, profileID string, since int64) (bool, error)
+	ProfileHasGroupOwners(ctx context.Context, accountID, profileID string) (bool, error)
 
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, accountID, id string) (*User, error)

@@ -61,7 +61,8 @@ func (s *Service) CreateProfile(ctx context.Context, accountID string, in roster
 		if err := s.checkProfile(ctx, tx, p, in, vs); err != nil {
 			return err
 		}
-		if err := tx.CreateProfile(ctx, p, profileChanges(nil, p)); err != nil {
+		ch := roster.ProfileChange{Action: roster.ActionAdd, Since: 1, Aspects: profileChanges(nil, p)}
+		if err := tx.CreateProfile(ctx, p, ch); err != nil {
 			return err
 		}
 		if err := tx.StartPropagation(ctx, accountID, p.ID, p.Version); err != nil {
@@ -85,7 +86,7 @@ func (s *Service) ReplaceProfile(ctx context.Context, accountID, id string, in r
 	vs := in.Validate()
 	var res *ProfileResult
 	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
-		old, _, oldStatus, err := tx.ProfileStatusOf(ctx, accountID, id)
+		old, oldCh, err := tx.ProfileStatusOf(ctx, accountID, id)
 		if err != nil {
 			return err
 		}
@@ -93,20 +94,18 @@ func (s *Service) ReplaceProfile(ctx context.Context, accountID, id string, in r
 			return err
 		}
 		p := profileFromInput(accountID, id, in)
-		p.Version, p.CreatedAt = old.Version, old.CreatedAt
+		p.Version, p.CreatedAt = old.Version+1, old.CreatedAt
 		if err := s.checkProfile(ctx, tx, p, in, vs); err != nil {
 			return err
 		}
-		changes := profileChanges(old, p)
-		// A change on top of one still propagating reports both.
-		if prop, err := tx.GetPropagation(ctx, accountID, id); err == nil && !prop.Done {
-			for k, v := range oldStatus {
-				if _, ok := changes[k]; !ok {
-					changes[k] = v
-				}
-			}
+		if err := keepSupervisors(ctx, tx, p); err != nil {
+			return err
 		}
-		if err := tx.UpdateProfile(ctx, p, changes); err != nil {
+		ch, err := nextProfileChange(ctx, tx, old, p, oldCh)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateProfile(ctx, p, ch); err != nil {
 			return err
 		}
 		if err := tx.StartPropagation(ctx, accountID, id, p.Version); err != nil {
@@ -120,6 +119,45 @@ func (s *Service) ReplaceProfile(ctx context.Context, accountID, id string, in r
 	}
 	s.wake()
 	return res, nil
+}
+
+// nextProfileChange is the status of a profile change: its own aspects,
+// plus those of the earlier changes while any of them is unsettled (still
+// propagating, provisioning or failed, which this change retries).
+func nextProfileChange(ctx context.Context, tx roster.Tx, old, p *roster.Profile, oldCh roster.ProfileChange) (roster.ProfileChange, error) {
+	ch := roster.ProfileChange{Action: roster.ActionUpdate, Since: p.Version, Aspects: profileChanges(old, p)}
+	unsettled := true
+	prop, err := tx.GetPropagation(ctx, p.AccountID, p.ID)
+	if err != nil {
+		return ch, err
+	}
+	if prop.Done {
+		if unsettled, err = tx.ProfileUnsettled(ctx, p.AccountID, p.ID, oldCh.Since); err != nil {
+			return ch, err
+		}
+	}
+	if unsettled {
+		ch.Since = oldCh.Since
+		for k, v := range oldCh.Aspects {
+			if _, ok := ch.Aspects[k]; !ok {
+				ch.Aspects[k] = v
+			}
+		}
+	}
+	return ch, nil
+}
+
+// keepSupervisors refuses a profile change that takes the role Supervisor
+// from users who own groups and take their roles from the profile.
+func keepSupervisors(ctx context.Context, tx roster.Tx, p *roster.Profile) error {
+	if contains(p.Roles, "Supervisor") {
+		return nil
+	}
+	owners, err := tx.ProfileHasGroupOwners(ctx, p.AccountID, p.ID)
+	if err == nil && owners {
+		return roster.Errorf(roster.ECONFLICT, "Users on profile %s own groups and take the role Supervisor from it; keep the role or change those users first.", p.ID)
+	}
+	return err
 }
 
 // profileChanges returns the action per aspect ("role", feature keys)
@@ -227,7 +265,7 @@ func (s *Service) Propagate(ctx context.Context, owner string) (bool, error) {
 		if err != nil {
 			return err
 		}
-		c := change{causeProfile: p.ID, causeVersion: prop.Version}
+		c := change{propagating: true}
 		for _, u := range users {
 			if err := propagateTo(ctx, tx, u, p, c); err != nil {
 				return err

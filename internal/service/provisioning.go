@@ -11,14 +11,25 @@ import (
 
 // change describes why a user's desired state is being recomputed.
 type change struct {
-	// client is true for a client's create, replace or delete: aspects that
-	// stay the same drop out of the status, and FAILED ones are retried.
+	// client is true for a client's create, replace or delete of the user:
+	// aspects that stay the same drop out of the status, and FAILED ones
+	// are retried.
 	client  bool
 	deleted bool
-	// causeProfile and causeVersion name the profile change being
-	// propagated, when that is the cause.
-	causeProfile string
-	causeVersion int64
+	// propagating is true when a change of the user's profile is carried
+	// to it: FAILED aspects the profile gave are retried (a repeated
+	// profile PUT retries, as the seed says).
+	propagating bool
+}
+
+// cause names the profile whose change an aspect's record follows, for
+// the profile's status: every aspect a propagation changes, and the
+// aspects a user inherits from its profile.
+func cause(c change, p *roster.Profile, inherited map[string]bool, name string) (string, int64) {
+	if p == nil || c.deleted || !c.propagating && !inherited[name] {
+		return "", 0
+	}
+	return p.ID, p.Version
 }
 
 // ensureVoice allocates the user's voice identity when its effective view
@@ -67,10 +78,12 @@ func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.P
 		}
 	}
 	sort.Strings(names)
+	inherited := roster.InheritedAspects(u, p)
 	var changed []string
 	for _, n := range names {
 		prev, had := old[n]
-		next, ok := nextAspect(prev, had, desired[n], c)
+		causeID, causeVer := cause(c, p, inherited, n)
+		next, ok := nextAspect(prev, had, desired[n], c, causeID, causeVer)
 		if !ok {
 			continue
 		}
@@ -97,20 +110,22 @@ func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.P
 
 // nextAspect decides the new record of one aspect; ok is false when the
 // record stays as it is.
-func nextAspect(prev roster.Aspect, had bool, desired json.RawMessage, c change) (roster.Aspect, bool) {
+func nextAspect(prev roster.Aspect, had bool, desired json.RawMessage, c change, causeID string, causeVer int64) (roster.Aspect, bool) {
 	if !had {
 		if desired == nil {
 			return prev, false
 		}
 		return roster.Aspect{Desired: desired, DesiredVersion: 1, Action: roster.ActionAdd, State: roster.AspectPending,
-			Reported: true, CauseProfileID: c.causeProfile, CauseProfileVer: c.causeVersion}, true
+			Reported: true, CauseProfileID: causeID, CauseProfileVer: causeVer}, true
 	}
 	next := prev
 	next.Attempts, next.Message, next.Reported, next.State = 0, "", true, roster.AspectPending
-	next.CauseProfileID, next.CauseProfileVer = c.causeProfile, c.causeVersion
+	next.CauseProfileID, next.CauseProfileVer = causeID, causeVer
 	if bytes.Equal(prev.Desired, desired) {
-		// Unchanged: only a client's repeat of a failed aspect retries it.
-		if prev.State == roster.AspectFailed && c.client {
+		// Unchanged: a client's repeat of a failed aspect retries it, and so
+		// does a repeat of the profile change that failed it.
+		retry := c.client || c.propagating && prev.CauseProfileID != "" && prev.CauseProfileID == causeID
+		if prev.State == roster.AspectFailed && retry {
 			return next, true
 		}
 		return prev, false

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"maps"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -182,7 +183,7 @@ func (s *Service) ListProfileStatuses(ctx context.Context, accountID string, ids
 }
 
 func profileStatus(ctx context.Context, tx roster.Tx, accountID, id string) (*roster.ProfileStatus, error) {
-	p, action, changes, err := tx.ProfileStatusOf(ctx, accountID, id)
+	_, ch, err := tx.ProfileStatusOf(ctx, accountID, id)
 	if roster.ErrorCode(err) == roster.ENOTFOUND {
 		return deletedProfileStatus(ctx, tx, accountID, id)
 	}
@@ -193,16 +194,20 @@ func profileStatus(ctx context.Context, tx roster.Tx, accountID, id string) (*ro
 	if err != nil {
 		return nil, err
 	}
-	counts, users, failedUsers := map[string]roster.AspectCounts{}, 0, 0
-	if prop.Done {
-		if counts, users, failedUsers, err = tx.ProfileProgress(ctx, accountID, id, p.Version); err != nil {
-			return nil, err
+	counts, users, failedUsers, err := tx.ProfileProgress(ctx, accountID, id, ch.Since)
+	if err != nil {
+		return nil, err
+	}
+	// The aspects of the changes, and any other its users are busy with.
+	actions := maps.Clone(ch.Aspects)
+	for name, c := range counts {
+		if _, ok := actions[name]; !ok && c.Pending+c.Failed > 0 {
+			actions[name] = c.Action
 		}
 	}
-	st := &roster.ProfileStatus{ProfileID: id, Action: action}
+	st := &roster.ProfileStatus{ProfileID: id, Action: ch.Action}
 	var states []string
-	failMsg := fmt.Sprintf("%d of %d users failed", failedUsers, users)
-	for name, act := range changes {
+	for name, act := range actions {
 		c := counts[name]
 		state := roster.AspectDone
 		switch {
@@ -223,7 +228,7 @@ func profileStatus(ctx context.Context, tx roster.Tx, accountID, id string) (*ro
 		}
 		st.Features[name] = as
 	}
-	st.Status, st.Message = overall(states, false, failMsg)
+	st.Status, st.Message = overall(states, false, fmt.Sprintf("%d of %d users failed", failedUsers, users))
 	return st, nil
 }
 

@@ -138,13 +138,13 @@ func (t *Tx) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
 	return fromMS(v.Int64), true, nil
 }
 
-// ProfileProgress returns the counts per aspect of the records caused by
-// the profile's change at version, and the numbers of users affected and
+// ProfileProgress returns the counts per aspect of the records the profile
+// caused since its version since, and the numbers of users affected and
 // failed.
-func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, version int64) (map[string]roster.AspectCounts, int, int, error) {
-	rows, err := t.query(ctx, `SELECT name, COUNT(*), SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END),
+func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, since int64) (map[string]roster.AspectCounts, int, int, error) {
+	rows, err := t.query(ctx, `SELECT name, MIN(action), COUNT(*), SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
-		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version = ? GROUP BY name`, accountID, profileID, version)
+		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version >= ? GROUP BY name`, accountID, profileID, since)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -153,7 +153,7 @@ func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, v
 	for rows.Next() {
 		var name string
 		var c roster.AspectCounts
-		if err := rows.Scan(&name, &c.Total, &c.Pending, &c.Failed); err != nil {
+		if err := rows.Scan(&name, &c.Action, &c.Total, &c.Pending, &c.Failed); err != nil {
 			return nil, 0, 0, err
 		}
 		out[name] = c
@@ -163,8 +163,17 @@ func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, v
 	}
 	var users, failed int
 	err = t.queryRow(ctx, `SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT CASE WHEN state = 'failed' THEN user_id END)
-		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version = ?`, accountID, profileID, version).Scan(&users, &failed)
+		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version >= ?`, accountID, profileID, since).Scan(&users, &failed)
 	return out, users, failed, err
+}
+
+// ProfileUnsettled reports whether a record the profile caused since its
+// version since is still pending or failed.
+func (t *Tx) ProfileUnsettled(ctx context.Context, accountID, profileID string, since int64) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM aspects WHERE account_id = ? AND cause_profile = ?
+		AND state <> 'done' AND cause_version >= ? LIMIT 1) u`, accountID, profileID, since).Scan(&n)
+	return n > 0, err
 }
 
 // StartPropagation (re)starts carrying the profile's change at version to
@@ -218,7 +227,9 @@ func (t *Tx) AdvancePropagation(ctx context.Context, owner string, p *roster.Pro
 }
 
 // PurgeExpired removes tombstones past their TTL, the records of deleted
-// users, settled records of removed aspects, and old idempotency keys.
+// users and old idempotency keys. The settled records of removed aspects of
+// live users stay: their version must never restart, or a provisioner
+// could see one version with two payloads.
 func (t *Tx) PurgeExpired(ctx context.Context) error {
 	cutoff := ms(t.now.Add(-roster.TombstoneTTL))
 	for _, q := range []string{
@@ -231,6 +242,5 @@ func (t *Tx) PurgeExpired(ctx context.Context) error {
 			return err
 		}
 	}
-	_, err := t.exec(ctx, `DELETE FROM aspects WHERE desired IS NULL AND provisioned IS NULL AND state = 'done' AND reported = 0`)
-	return err
+	return nil
 }

@@ -37,7 +37,7 @@ func TestTenantIsolation(t *testing.T) {
 			return err
 		}
 		p := &roster.Profile{AccountID: "AAAAAA", ID: "PPPPPP", Name: "P", MemberOfGroups: []string{"g"}}
-		if err := tx.CreateProfile(ctx, p, nil); err != nil {
+		if err := tx.CreateProfile(ctx, p, roster.ProfileChange{Action: roster.ActionAdd, Since: 1}); err != nil {
 			return err
 		}
 		return tx.CreateUser(ctx, &roster.User{AccountID: "AAAAAA", ID: "u", OrganizationNodeID: "AAAAAA", LoginID: "x",

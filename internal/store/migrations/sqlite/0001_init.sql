@@ -49,6 +49,7 @@ CREATE TABLE profiles (
     doc            TEXT NOT NULL,
     version        INTEGER NOT NULL,
     status_action  TEXT NOT NULL,
+    status_since   INTEGER NOT NULL,
     status_aspects TEXT NOT NULL,
     created_at     INTEGER NOT NULL,
     updated_at     INTEGER NOT NULL,
@@ -186,6 +187,7 @@ CREATE TABLE aspects (
 );
 CREATE INDEX aspects_due ON aspects (next_attempt_at) WHERE state = 'pending';
 CREATE INDEX aspects_cause ON aspects (account_id, cause_profile, cause_version);
+CREATE INDEX aspects_cause_state ON aspects (account_id, cause_profile, state);
 
 CREATE TABLE user_tombstones (
     account_id TEXT NOT NULL,
