@@ -51,7 +51,7 @@ func New(ctx context.Context, c Config, logOut io.Writer, opts Options) (*App, e
 	a.Service = service.New(service.Config{Store: st, Log: log, HashCost: opts.HashCost, Wake: rec.Wake})
 	rec.Propagator = a.Service
 	a.Reconciler = rec
-	a.API = httpapi.New(a.Service, st, log)
+	a.API = httpapi.New(a.Service, log)
 	return a, nil
 }
 

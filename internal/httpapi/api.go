@@ -23,17 +23,16 @@ const MaxBody = 1 << 20
 
 // API serves the HTTP API over a Service.
 type API struct {
-	svc   *service.Service
-	store roster.Store
-	log   *slog.Logger
+	svc *service.Service
+	log *slog.Logger
 }
 
-// New returns the API. store is used for idempotency records only.
-func New(svc *service.Service, store roster.Store, log *slog.Logger) *API {
+// New returns the API.
+func New(svc *service.Service, log *slog.Logger) *API {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &API{svc: svc, store: store, log: log}
+	return &API{svc: svc, log: log}
 }
 
 // handlerFunc is a handler that returns its error for the one error mapper.
@@ -50,9 +49,26 @@ func (a *API) Handler() http.Handler {
 		mux.Handle(rt.method+" "+rt.path, a.adapt(h))
 	}
 	mux.Handle("/", a.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		if allowed := allowedMethods(mux, r); len(allowed) > 0 {
+			w.Header().Set("Allow", strings.Join(allowed, ", "))
+			return roster.Errorf(roster.EMETHOD, "%s is not allowed here; use %s.", r.Method, strings.Join(allowed, " or "))
+		}
 		return roster.Errorf(roster.ENOTFOUND, "No route for %s %s.", r.Method, r.URL.Path)
 	}))
 	return a.middleware(mux)
+}
+
+// allowedMethods lists the methods the route table answers at r's path.
+func allowedMethods(mux *http.ServeMux, r *http.Request) []string {
+	var out []string
+	for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodDelete} {
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 type ctxKey int
@@ -177,7 +193,11 @@ func ifMatch(r *http.Request) (int64, error) {
 	if h == "" || h == "*" {
 		return 0, nil
 	}
-	tag, _, _ := strings.Cut(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), "-")
+	if strings.HasPrefix(h, "W/") {
+		// If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches.
+		return 0, roster.Errorf(roster.EPRECONDITION, "If-Match needs a strong entity tag, as sent in ETag.")
+	}
+	tag, _, _ := strings.Cut(strings.Trim(h, `"`), "-")
 	v, err := strconv.ParseInt(tag, 10, 64)
 	if err != nil || v <= 0 {
 		return 0, roster.Errorf(roster.EPRECONDITION, "If-Match does not name a version of this resource.")

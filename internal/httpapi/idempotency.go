@@ -2,26 +2,24 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
-
-// staleReservation is how long a key may stay reserved by a request that
-// never answered (its process died) before another request takes it over.
-const staleReservation = time.Minute
 
 // replayedHeaders are the headers of the first answer that a replay repeats.
 var replayedHeaders = []string{"Content-Type", "ETag", "Location"}
 
 // idempotent makes a POST honour Idempotency-Key: the same key and body
-// within 24 hours get the first answer again; another body with the same
-// key, or the same key while the first request is still running, is 409.
+// (compared as JSON, so formatting does not matter) within 24 hours get the
+// first successful answer again; another body under the key is 409. Keys
+// are scoped by route. Failed requests are not kept, so a corrected retry
+// under the same key runs.
 func (a *API) idempotent(next handlerFunc) handlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		key := r.Header.Get("Idempotency-Key")
@@ -35,26 +33,22 @@ func (a *API) idempotent(next handlerFunc) handlerFunc {
 		if err != nil {
 			return roster.Errorf(roster.EINVALID, "The request body could not be read.")
 		}
-		sum := sha256.Sum256(append([]byte(r.Method+" "+r.URL.Path+"\n"), body...))
-		hash := hex.EncodeToString(sum[:])
-		account := r.PathValue("accountId")
-		first, err := a.reserve(r, account, key, hash)
-		if err != nil || first != nil {
-			if first != nil {
-				return replay(w, first)
-			}
+		account, scoped := r.PathValue("accountId"), r.Method+" "+r.URL.Path+" "+key
+		first, err := a.svc.ReserveIdempotency(r.Context(), account, scoped, requestHash(body))
+		if err != nil {
 			return err
+		}
+		if first != nil {
+			return replay(w, first)
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		rec := &recorder{header: http.Header{}}
-		herr := next(rec, r)
-		if herr != nil {
+		if herr := next(rec, r); herr != nil {
 			a.writeError(rec, r, herr)
 		}
-		ctx := r.Context()
-		if rec.status >= 500 {
-			_ = a.store.Write(ctx, func(tx roster.Tx) error { return tx.DeleteIdempotency(ctx, account, key) })
-		} else {
+		// The answer is kept even if the client has gone away meanwhile.
+		ctx := context.WithoutCancel(r.Context())
+		if rec.status >= 200 && rec.status < 300 {
 			hdr := map[string]string{}
 			for _, h := range replayedHeaders {
 				if v := rec.header.Get(h); v != "" {
@@ -62,10 +56,13 @@ func (a *API) idempotent(next handlerFunc) handlerFunc {
 				}
 			}
 			hb, _ := json.Marshal(hdr)
-			ans := &roster.IdempotentAnswer{RequestHash: hash, Status: rec.status, Headers: string(hb), Body: rec.body.String()}
-			if err := a.store.Write(ctx, func(tx roster.Tx) error { return tx.PutIdempotency(ctx, account, key, ans) }); err != nil {
-				logger(r).Error("idempotency answer not stored", "err", err)
-			}
+			ans := &roster.IdempotentAnswer{RequestHash: requestHash(body), Status: rec.status, Headers: string(hb), Body: rec.body.String()}
+			err = a.svc.SaveIdempotency(ctx, account, scoped, ans)
+		} else {
+			err = a.svc.ReleaseIdempotency(ctx, account, scoped)
+		}
+		if err != nil {
+			logger(r).Error("idempotency key not updated", "err", err)
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -76,34 +73,15 @@ func (a *API) idempotent(next handlerFunc) handlerFunc {
 	}
 }
 
-// reserve returns the stored first answer for the key, or reserves the key
-// for this request (nil, nil).
-func (a *API) reserve(r *http.Request, account, key, hash string) (*roster.IdempotentAnswer, error) {
-	ctx := r.Context()
-	var first *roster.IdempotentAnswer
-	err := a.store.Write(ctx, func(tx roster.Tx) error {
-		got, err := tx.GetIdempotency(ctx, account, key)
-		if err != nil {
-			return err
-		}
-		if got != nil && got.Status == 0 && tx.Now().Sub(got.CreatedAt) > staleReservation {
-			if err := tx.DeleteIdempotency(ctx, account, key); err != nil {
-				return err
-			}
-			got = nil
-		}
-		switch {
-		case got == nil:
-			return tx.PutIdempotency(ctx, account, key, &roster.IdempotentAnswer{RequestHash: hash})
-		case got.RequestHash != hash:
-			return roster.Errorf(roster.ECONFLICT, "Idempotency-Key %q was used with another request body.", key)
-		case got.Status == 0:
-			return roster.Errorf(roster.ECONFLICT, "A request with Idempotency-Key %q is still being answered; retry shortly.", key)
-		}
-		first = got
-		return nil
-	})
-	return first, err
+// requestHash identifies a request body: compacted JSON when it parses, so
+// whitespace does not make two equal requests differ.
+func requestHash(body []byte) string {
+	var b bytes.Buffer
+	if json.Compact(&b, body) == nil {
+		body = b.Bytes()
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
 }
 
 func replay(w http.ResponseWriter, a *roster.IdempotentAnswer) error {

@@ -13,6 +13,7 @@ import (
 var statusOf = map[string]int{
 	roster.EINVALID:      http.StatusBadRequest,
 	roster.ENOTFOUND:     http.StatusNotFound,
+	roster.EMETHOD:       http.StatusMethodNotAllowed,
 	roster.ECONFLICT:     http.StatusConflict,
 	roster.EPRECONDITION: http.StatusPreconditionFailed,
 	roster.ETOOLARGE:     http.StatusRequestEntityTooLarge,

@@ -150,7 +150,7 @@ func (r *Reconciler) round(ctx context.Context) (bool, error) {
 	}
 	var jobs []roster.Aspect
 	err = r.Store.Write(ctx, func(tx roster.Tx) (err error) {
-		jobs, err = tx.ClaimAspects(ctx, r.Owner, r.Batch, r.Lease)
+		jobs, err = tx.ClaimAspects(ctx, r.Owner, r.claimSize(), r.Lease)
 		return err
 	})
 	if err != nil {
@@ -159,34 +159,82 @@ func (r *Reconciler) round(ctx context.Context) (bool, error) {
 	if len(jobs) == 0 {
 		return propagated, nil
 	}
-	outcomes := r.provisionAll(jobs)
 	// Outcomes are recorded even when shutting down, so no call is lost.
-	done, cancel := context.WithTimeout(context.WithoutCancel(ctx), r.Lease)
+	return true, r.provisionAll(context.WithoutCancel(ctx), jobs)
+}
+
+// claimSize bounds a claim so that every claimed record can be attempted
+// within its lease even when every call takes the whole call timeout.
+func (r *Reconciler) claimSize() int {
+	waves := max(1, int(r.Lease/(2*r.CallTimeout)))
+	return min(r.Batch, r.Concurrency*waves)
+}
+
+// finished is the outcome of one provisioning attempt.
+type finished struct {
+	aspect  roster.Aspect
+	outcome roster.Outcome
+}
+
+// flushEvery and flushSize bound how long a finished attempt waits to be
+// recorded: outcomes are written together, but a slow call does not hold
+// back the others.
+const (
+	flushEvery = 100 * time.Millisecond
+	flushSize  = 64
+)
+
+// provisionAll runs the claimed records' provisioners, Concurrency at a
+// time, and records their outcomes in groups as they finish.
+func (r *Reconciler) provisionAll(ctx context.Context, jobs []roster.Aspect) error {
+	results := make(chan finished, len(jobs))
+	go func() {
+		sem := make(chan struct{}, r.Concurrency)
+		var wg sync.WaitGroup
+		for _, a := range jobs {
+			sem <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-sem }()
+				results <- finished{a, r.provision(a)}
+			})
+		}
+		wg.Wait()
+		close(results)
+	}()
+	tick := time.NewTicker(flushEvery)
+	defer tick.Stop()
+	var pending []finished
+	var errs []error
+	for open := true; open; {
+		ticked := false
+		select {
+		case f, ok := <-results:
+			if open = ok; ok {
+				pending = append(pending, f)
+			}
+		case <-tick.C:
+			ticked = true
+		}
+		if len(pending) > 0 && (len(pending) >= flushSize || !open || ticked) {
+			errs = append(errs, r.record(ctx, pending))
+			pending = nil
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// record writes the outcomes of finished attempts in one transaction.
+func (r *Reconciler) record(ctx context.Context, done []finished) error {
+	ctx, cancel := context.WithTimeout(ctx, r.Lease)
 	defer cancel()
-	err = r.Store.Write(done, func(tx roster.Tx) error {
-		for i, a := range jobs {
-			if err := tx.FinishAspect(done, r.Owner, a, outcomes[i]); err != nil {
+	return r.Store.Write(ctx, func(tx roster.Tx) error {
+		for _, f := range done {
+			if err := tx.FinishAspect(ctx, r.Owner, f.aspect, f.outcome); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return true, err
-}
-
-func (r *Reconciler) provisionAll(jobs []roster.Aspect) []roster.Outcome {
-	out := make([]roster.Outcome, len(jobs))
-	sem := make(chan struct{}, r.Concurrency)
-	var wg sync.WaitGroup
-	for i, a := range jobs {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			out[i] = r.provision(a)
-		})
-	}
-	wg.Wait()
-	return out
 }
 
 func (r *Reconciler) provision(a roster.Aspect) (o roster.Outcome) {

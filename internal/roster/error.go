@@ -10,6 +10,7 @@ import (
 const (
 	EINVALID      = "invalid"             // 400: the request is malformed or breaks a rule
 	ENOTFOUND     = "not_found"           // 404: no such resource visible to the caller
+	EMETHOD       = "method_not_allowed"  // 405: the resource does not answer this method
 	ECONFLICT     = "conflict"            // 409: duplicate or state conflict
 	EPRECONDITION = "precondition_failed" // 412: If-Match did not match
 	ETOOLARGE     = "too_large"           // 413: request body over the limit

@@ -1,0 +1,47 @@
+package httpapi
+
+import (
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// TestMethodNotAllowed: a known path with another method is 405 with
+// Allow, as problem+json; an unknown path is 404.
+func TestMethodNotAllowed(t *testing.T) {
+	h := New(nil, nil).Handler()
+	for _, tt := range []struct {
+		method, path string
+		status       int
+		allow        string
+	}{
+		{"PATCH", "/v1beta/accounts/ABCDEF/users/u1", 405, "GET, PUT, DELETE"},
+		{"DELETE", "/v1beta/accounts", 405, "POST"},
+		{"GET", "/v1beta/nothing", 404, ""},
+	} {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest(tt.method, tt.path, nil))
+		if w.Code != tt.status || w.Header().Get("Allow") != tt.allow ||
+			w.Header().Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s = %d Allow %q %s; want %d Allow %q problem+json", tt.method, tt.path, w.Code,
+				w.Header().Get("Allow"), w.Header().Get("Content-Type"), tt.status, tt.allow)
+		}
+	}
+}
+
+func TestIfMatch(t *testing.T) {
+	for h, want := range map[string]int64{"": 0, "*": 0, `"7"`: 7, `"7-3"`: 7} {
+		r := httptest.NewRequest("PUT", "/", nil)
+		r.Header.Set("If-Match", h)
+		if got, err := ifMatch(r); err != nil || got != want {
+			t.Errorf("ifMatch(%q) = %d, %v; want %d", h, got, err, want)
+		}
+	}
+	for _, h := range []string{`W/"7"`, `"seven"`, `"0"`} {
+		r := httptest.NewRequest("PUT", "/", strings.NewReader(""))
+		r.Header.Set("If-Match", h)
+		if _, err := ifMatch(r); err == nil {
+			t.Errorf("ifMatch(%q): want a 412 error", h)
+		}
+	}
+}
