@@ -99,6 +99,32 @@ type recorder struct {
 	calls map[string][]string // "user/aspect/version" -> desired payloads seen
 }
 
+// count returns how many calls were made for an aspect.
+func (rec *recorder) count(aspect string) int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	n := 0
+	for key, payloads := range rec.calls {
+		if strings.Split(key, "/")[1] == aspect {
+			n += len(payloads)
+		}
+	}
+	return n
+}
+
+// distinct returns how many users an aspect was provisioned for.
+func (rec *recorder) distinct(aspect string) int {
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	users := map[string]bool{}
+	for key := range rec.calls {
+		if parts := strings.Split(key, "/"); parts[1] == aspect {
+			users[parts[0]] = true
+		}
+	}
+	return len(users)
+}
+
 func (rec *recorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var job struct {
 		UserID, Aspect, Action string

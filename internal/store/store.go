@@ -251,3 +251,31 @@ func (s *Store) applyMigration(ctx context.Context, version int, body string) er
 	}
 	return tx.Commit()
 }
+
+// TableCounts returns the number of rows of every table, for tests and
+// diagnostics that check a failed request wrote nothing.
+func (s *Store) TableCounts(ctx context.Context) (map[string]int, error) {
+	rows, err := s.read.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	if err != nil {
+		return nil, err
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		tables = append(tables, n)
+	}
+	rows.Close()
+	out := map[string]int{}
+	for _, tb := range tables {
+		var n int
+		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM "`+tb+`"`).Scan(&n); err != nil {
+			return nil, err
+		}
+		out[tb] = n
+	}
+	return out, rows.Err()
+}
