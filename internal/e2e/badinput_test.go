@@ -107,6 +107,10 @@ func badCases(userID, etag string) []badCase {
 		{"group: malformed id", "POST", path("/groups"), `{"groupId": "g1", "name": "G"}`, nil, 400, []string{"groupId"}},
 		{"queue: name required", "PUT", path("/queues/q1"), `{}`, nil, 400, []string{"name"}},
 		{"attribute: no category", "PUT", path("/attributes/English"), "", nil, 400, []string{"name"}},
+		{"attribute: control character", "PUT", path("/attributes/Lang.%00x"), "", nil, 400, []string{"name"}},
+		{"node: PUT changing the id", "PUT", path("/organizationNodes/EXMPLE"), `{"organizationNodeId": "OTHERS", "name": "N"}`, nil, 400, []string{"organizationNodeId"}},
+		{"group: PUT changing the id", "PUT", path("/groups/" + seedGroup), `{"groupId": "6f482dcd-54a9-445f-ba6d-8ca5ebd5261a", "name": "G"}`, nil, 400, []string{"groupId"}},
+		{"group: control character in name", "POST", path("/groups"), `{"name": "Sales\u0007"}`, nil, 400, []string{"name"}},
 	}
 }
 

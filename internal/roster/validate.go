@@ -170,10 +170,23 @@ func checkMatching(vs *Violations, path string, m Matching) {
 func SplitAttribute(name string) (category, value string, ok bool) {
 	category, value, ok = strings.Cut(name, ".")
 	if !ok || category == "" || value == "" || strings.TrimSpace(name) != name ||
-		utf8.RuneCountInString(name) > MaxName {
+		utf8.RuneCountInString(name) > MaxName || !Printable(name) {
 		return "", "", false
 	}
 	return category, value, true
+}
+
+// Printable reports whether s is valid UTF-8 without control characters.
+func Printable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 func requireLen(vs *Violations, field, s string, min, max int) {

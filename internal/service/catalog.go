@@ -66,6 +66,8 @@ func checkName(vs *roster.Violations, field, name string) {
 		vs.Add(field, roster.VRequired, "is required")
 	case n > roster.MaxName:
 		vs.Add(field, roster.VTooLong, "must be at most %d characters", roster.MaxName)
+	case !roster.Printable(name):
+		vs.Add(field, roster.VInvalidChars, "must not contain control characters")
 	}
 }
 
@@ -137,6 +139,9 @@ func (s *Service) GetNode(ctx context.Context, accountID, id string) (*roster.Or
 // move under itself. Errors: ENOTFOUND, EINVALID.
 func (s *Service) ReplaceNode(ctx context.Context, accountID, id string, in NodeInput) (*roster.OrganizationNode, error) {
 	var vs roster.Violations
+	if in.OrganizationNodeID != "" && in.OrganizationNodeID != id {
+		vs.Add("organizationNodeId", roster.VInvalid, "does not match the node in the path; a node's id cannot change")
+	}
 	checkName(&vs, "name", in.Name)
 	if err := vs.Err(); err != nil {
 		return nil, err

@@ -68,6 +68,10 @@ func (s *Service) GetGroup(ctx context.Context, accountID, id string) (*roster.G
 
 // ReplaceGroup renames a group. Errors: ENOTFOUND, EINVALID, ECONFLICT.
 func (s *Service) ReplaceGroup(ctx context.Context, accountID, id string, in GroupInput) (*roster.Group, error) {
+	if in.GroupID != "" && in.GroupID != id {
+		return nil, roster.Invalid(roster.Violation{Field: "groupId", Code: roster.VInvalid,
+			Message: "does not match the group in the path; a group's id cannot change"})
+	}
 	if err := in.validate(); err != nil {
 		return nil, err
 	}

@@ -17,8 +17,8 @@ type QueueInput struct {
 // and reports whether it was created. Errors: ENOTFOUND (account), EINVALID.
 func (s *Service) PutQueue(ctx context.Context, accountID, id string, in QueueInput) (*roster.Queue, bool, error) {
 	var vs roster.Violations
-	if n := utf8.RuneCountInString(id); n == 0 || n > roster.MaxName {
-		vs.Add("queueId", roster.VInvalid, "must be 1 to %d characters", roster.MaxName)
+	if n := utf8.RuneCountInString(id); n == 0 || n > roster.MaxName || !roster.Printable(id) {
+		vs.Add("queueId", roster.VInvalid, "must be 1 to %d printable characters", roster.MaxName)
 	}
 	checkName(&vs, "name", in.Name)
 	if utf8.RuneCountInString(in.Description) > roster.MaxDescription {
