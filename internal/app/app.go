@@ -38,7 +38,7 @@ func New(ctx context.Context, c Config, logOut io.Writer, opts Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.OpenSQLite(ctx, c.DataDir)
+	st, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,8 @@ import (
 // Config is roster's configuration, read from ROSTER_* environment variables.
 type Config struct {
 	Addr            string        // ROSTER_ADDR
-	DataDir         string        // ROSTER_DATA_DIR
+	DataDir         string        // ROSTER_DATA_DIR (SQLite)
+	DatabaseURL     string        // ROSTER_DATABASE_URL (postgres://…: PostgreSQL instead of SQLite)
 	LogFormat       string        // ROSTER_LOG_FORMAT: text or json
 	LogLevel        string        // ROSTER_LOG_LEVEL: debug, info, warn, error
 	Provisioners    string        // ROSTER_PROVISIONERS
@@ -47,6 +48,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	}
 	str("ROSTER_ADDR", &c.Addr)
 	str("ROSTER_DATA_DIR", &c.DataDir)
+	str("ROSTER_DATABASE_URL", &c.DatabaseURL)
 	str("ROSTER_LOG_FORMAT", &c.LogFormat)
 	str("ROSTER_LOG_LEVEL", &c.LogLevel)
 	str("ROSTER_PROVISIONERS", &c.Provisioners)

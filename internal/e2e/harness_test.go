@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/roster-cc/roster/internal/apitest"
 	"github.com/roster-cc/roster/internal/app"
+	"github.com/roster-cc/roster/internal/dbtest"
 	"github.com/roster-cc/roster/internal/password"
 )
 
@@ -46,8 +48,12 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// newServer starts a server on a fresh data directory; env overrides the
-// configuration (ROSTER_* names).
+// e2ePostgres, when set (with dbtest.EnvURL), runs the end-to-end tests on
+// PostgreSQL instead of SQLite, each test in a schema of its own.
+const e2ePostgres = "ROSTER_TEST_E2E_POSTGRES"
+
+// newServer starts a server on a fresh data directory (or PostgreSQL
+// schema); env overrides the configuration (ROSTER_* names).
 func newServer(t *testing.T, env map[string]string) *server {
 	t.Helper()
 	getenv := func(k string) string { return env[k] }
@@ -56,6 +62,9 @@ func newServer(t *testing.T, env map[string]string) *server {
 		t.Fatal(err)
 	}
 	cfg.DataDir = t.TempDir()
+	if os.Getenv(e2ePostgres) != "" {
+		cfg.DatabaseURL = dbtest.PostgresURL(t)
+	}
 	logs := &syncBuffer{}
 	a, err := app.New(context.Background(), cfg, logs, app.Options{HashCost: password.Params{Memory: 1024, Time: 1, Threads: 1}})
 	if err != nil {

@@ -34,7 +34,7 @@ func (g *gate) Provision(ctx context.Context, job roster.Job) error {
 
 func setup(t *testing.T) (*store.Store, *service.Service) {
 	t.Helper()
-	st, err := store.OpenSQLite(context.Background(), t.TempDir())
+	st, err := store.Open(context.Background(), "", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}

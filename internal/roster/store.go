@@ -18,6 +18,9 @@ type Store interface {
 // id it is given; an id of another account is ENOTFOUND.
 type Tx interface {
 	Now() time.Time
+	// LockScope serializes the write transactions that lock one scope
+	// (an account id) until they end.
+	LockScope(ctx context.Context, scope string) error
 
 	CreateAccount(ctx context.Context, a *Account, channelProviderID string) error
 	GetAccount(ctx context.Context, id string) (*Account, error)

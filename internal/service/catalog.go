@@ -29,6 +29,9 @@ func (s *Service) CreateAccount(ctx context.Context, in AccountInput) (*roster.A
 	a := &roster.Account{ID: in.AccountID, Name: in.Name}
 	chosen := a.ID != ""
 	err := s.store.Write(ctx, func(tx roster.Tx) error {
+		if err := tx.LockScope(ctx, "accounts"); err != nil {
+			return err
+		}
 		for range 10 {
 			if !chosen {
 				a.ID = newCode6()
@@ -79,6 +82,11 @@ func (s *Service) inAccount(ctx context.Context, accountID string, write bool, f
 		run = s.store.Write
 	}
 	return run(ctx, func(tx roster.Tx) error {
+		if write {
+			if err := tx.LockScope(ctx, accountID); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.GetAccount(ctx, accountID); err != nil {
 			return err
 		}

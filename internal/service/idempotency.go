@@ -18,6 +18,9 @@ const staleReservation = time.Minute
 func (s *Service) ReserveIdempotency(ctx context.Context, accountID, key, requestHash string) (*roster.IdempotentAnswer, error) {
 	var first *roster.IdempotentAnswer
 	err := s.store.Write(ctx, func(tx roster.Tx) error {
+		if err := tx.LockScope(ctx, "idempotency/"+accountID); err != nil {
+			return err
+		}
 		got, err := tx.GetIdempotency(ctx, accountID, key)
 		if err != nil {
 			return err

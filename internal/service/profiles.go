@@ -257,6 +257,9 @@ func (s *Service) Propagate(ctx context.Context, owner string) (bool, error) {
 			return err
 		}
 		worked = true
+		if err := tx.LockScope(ctx, prop.AccountID); err != nil {
+			return err
+		}
 		p, err := tx.GetProfile(ctx, prop.AccountID, prop.ProfileID)
 		if err != nil {
 			return err

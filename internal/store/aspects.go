@@ -83,7 +83,7 @@ func (t *Tx) SetReported(ctx context.Context, accountID, userID, name string, re
 func (t *Tx) ClaimAspects(ctx context.Context, owner string, limit int, lease time.Duration) ([]roster.Aspect, error) {
 	rows, err := t.query(ctx, `UPDATE aspects SET lease_owner = ?, lease_until = ?
 		WHERE (account_id, user_id, name) IN (SELECT account_id, user_id, name FROM aspects
-			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?)
+			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ? ORDER BY next_attempt_at LIMIT ?`+t.d.skipLocked+`)
 		RETURNING `+aspectCols, owner, ms(t.now.Add(lease)), ms(t.now), ms(t.now), limit)
 	if err != nil {
 		return nil, err
@@ -204,7 +204,7 @@ func (t *Tx) GetPropagation(ctx context.Context, accountID, profileID string) (*
 func (t *Tx) ClaimPropagation(ctx context.Context, owner string, lease time.Duration) (*roster.Propagation, error) {
 	p := roster.Propagation{}
 	err := t.queryRow(ctx, `UPDATE propagations SET lease_owner = ?, lease_until = ?
-		WHERE (account_id, profile_id) IN (SELECT account_id, profile_id FROM propagations WHERE done = 0 AND lease_until <= ? LIMIT 1)
+		WHERE (account_id, profile_id) IN (SELECT account_id, profile_id FROM propagations WHERE done = 0 AND lease_until <= ? LIMIT 1`+t.d.skipLocked+`)
 		RETURNING account_id, profile_id, version, cursor`, owner, ms(t.now.Add(lease)), ms(t.now)).
 		Scan(&p.AccountID, &p.ProfileID, &p.Version, &p.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {

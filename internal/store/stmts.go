@@ -60,6 +60,9 @@ func (c *stmtCache) prepare(ctx context.Context, queries []string) {
 }
 
 func (c *stmtCache) close() error {
+	if c == nil {
+		return nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	var errs []error

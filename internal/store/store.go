@@ -1,33 +1,28 @@
 // Package store keeps roster's data in SQL: SQLite (embedded, the default)
-// today, with the differences between databases held in one dialect value so
-// that a second database adds a dialect, not a copy of the queries.
+// or PostgreSQL, with the differences between the two held in one dialect
+// value (dialect.go), so the queries exist once.
 package store
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
-	"sort"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
 	_ "modernc.org/sqlite" // the embedded SQLite driver, pure Go
 )
 
-//go:embed migrations
-var migrations embed.FS
-
-// Store is roster's database. Writes go through one connection (SQLite
-// allows one writer; a queue in Go is cheaper than busy-waiting in SQLite);
-// reads use a pool and never wait behind the writer (WAL).
+// Store is roster's database. On SQLite, writes go through one connection
+// (SQLite allows one writer; a queue in Go is cheaper than busy-waiting in
+// SQLite) and reads use a pool that never waits behind the writer (WAL).
+// On PostgreSQL both are one pool; writes of one account are serialized by
+// an advisory lock (see LockScope), and the provisioning queue is claimed
+// with SKIP LOCKED.
 type Store struct {
 	write   *sql.DB
 	read    *sql.DB
@@ -38,17 +33,8 @@ type Store struct {
 	writeStmts, readStmts *stmtCache
 }
 
-// dialect holds what differs between databases.
-type dialect struct {
-	name string
-	// rebind turns the ? placeholders of a query into the database's form.
-	rebind func(string) string
-}
-
-var sqlite = dialect{name: "sqlite", rebind: func(q string) string { return q }}
-
 // OpenSQLite opens (creating if missing) the database file roster.db under
-// dir and applies the migrations.
+// dir. It does not migrate: see Open and Migrate.
 func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -68,7 +54,24 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
 	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r)}
-	if err := s.migrate(ctx); err != nil {
+	return s, nil
+}
+
+// Open opens the store that databaseURL names (postgres://…) or, when it is
+// empty, SQLite under dataDir, and brings its schema up to date. It
+// refuses a schema newer than this program knows.
+func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+	var s *Store
+	var err error
+	if databaseURL != "" {
+		s, err = OpenPostgres(ctx, databaseURL)
+	} else {
+		s, err = OpenSQLite(ctx, dataDir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx, MigrateUp); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -77,7 +80,11 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
-	return errors.Join(s.writeStmts.close(), s.readStmts.close(), s.write.Close(), s.read.Close())
+	errs := []error{s.writeStmts.close(), s.readStmts.close(), s.write.Close()}
+	if s.read != s.write {
+		errs = append(errs, s.read.Close())
+	}
+	return errors.Join(errs...)
 }
 
 // Ping checks that the database answers.
@@ -88,19 +95,30 @@ func (s *Store) Ping(ctx context.Context) error {
 // Read runs fn in a read-only transaction: a consistent snapshot that never
 // waits for the writer.
 func (s *Store) Read(ctx context.Context, fn func(roster.Tx) error) error {
-	return s.run(ctx, s.read, s.readStmts, &sql.TxOptions{ReadOnly: true}, fn)
+	return s.run(ctx, s.read, s.readStmts, s.dialect.readOpts, fn)
 }
 
 // Write runs fn in a read-write transaction and commits when fn returns nil.
 // Everything fn does is atomic: a failing fn changes nothing.
+// On PostgreSQL a transaction that loses a deadlock is run again (fn must
+// only touch the database, which it does).
 func (s *Store) Write(ctx context.Context, fn func(roster.Tx) error) error {
-	return s.run(ctx, s.write, s.writeStmts, nil, fn)
+	for attempt := 1; ; attempt++ {
+		err := s.run(ctx, s.write, s.writeStmts, s.dialect.writeOpts, fn)
+		if err == nil || !s.dialect.retryable(err) || attempt == 10 {
+			return err
+		}
+		time.Sleep(time.Duration(attempt) * 5 * time.Millisecond)
+	}
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql.TxOptions, fn func(roster.Tx) error) error {
 	sqltx, err := db.BeginTx(ctx, opts)
 	if err != nil {
-		return s.wrap(err)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database is not reachable; retry shortly.", Err: err}
 	}
 	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: stmts}
 	err = fn(t)
@@ -109,32 +127,28 @@ func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql
 	} else {
 		err = sqltx.Commit()
 	}
-	if len(t.unprepared) > 0 {
+	if len(t.unprepared) > 0 && stmts != nil {
 		stmts.prepare(context.WithoutCancel(ctx), t.unprepared)
 	}
 	return s.wrap(err)
 }
 
 // wrap turns database failures into domain errors: constraint violations a
-// client can cause become conflicts, unreachable databases become
-// EUNAVAILABLE; domain errors pass through.
+// client can cause become conflicts, an unreachable or busy database
+// becomes EUNAVAILABLE; domain errors pass through.
 func (s *Store) wrap(err error) error {
 	if err == nil {
 		return nil
 	}
 	var re *roster.Error
-	if errors.As(err, &re) {
+	if errors.As(err, &re) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	msg := err.Error()
-	switch {
-	case strings.Contains(msg, "UNIQUE constraint"), strings.Contains(msg, "FOREIGN KEY constraint"):
+	switch s.dialect.classify(err) {
+	case roster.ECONFLICT:
 		return &roster.Error{Code: roster.ECONFLICT, Message: "The change conflicts with another change; retry it.", Err: err}
-	case strings.Contains(msg, "database is locked"), strings.Contains(msg, "SQLITE_BUSY"):
-		return &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database is busy; retry shortly.", Err: err}
+	case roster.EUNAVAILABLE:
+		return &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database is busy or not reachable; retry shortly.", Err: err}
 	}
 	return err
 }
@@ -147,6 +161,17 @@ type Tx struct {
 	now        time.Time
 	stmts      *stmtCache
 	unprepared []string // queries to prepare once the transaction is over
+}
+
+// LockScope makes write transactions that lock the same scope (an account
+// id) run one after the other, so that a use-case's reads and writes are
+// not interleaved with another's. SQLite has a single writer: no-op.
+func (t *Tx) LockScope(ctx context.Context, scope string) error {
+	if t.d.lockScope == "" {
+		return nil
+	}
+	_, err := t.exec(ctx, t.d.lockScope, scope)
+	return err
 }
 
 // Now is the transaction's clock reading, the same for every write in it.
@@ -176,6 +201,9 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // stmt returns the transaction's use of the prepared statement of q, or
 // nil when q is not prepared yet.
 func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.stmts == nil {
+		return nil
+	}
 	st := t.stmts.get(t.d.rebind(q))
 	if st == nil {
 		if len(t.unprepared) < 64 {
@@ -197,65 +225,10 @@ func b2i(b bool) int {
 	return 0
 }
 
-// migrate applies the embedded migrations of the dialect that are newer than
-// the database's schema version.
-func (s *Store) migrate(ctx context.Context) error {
-	dir := "migrations/" + s.dialect.name
-	entries, err := fs.ReadDir(migrations, dir)
-	if err != nil {
-		return err
-	}
-	sort.Slice(entries, func(i, j int) bool { return entries[i].Name() < entries[j].Name() })
-	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	var current int
-	if err := s.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
-		return fmt.Errorf("migrate: %w", err)
-	}
-	known := 0
-	for _, e := range entries {
-		v, err := strconv.Atoi(strings.SplitN(e.Name(), "_", 2)[0])
-		if err != nil {
-			return fmt.Errorf("migrate: bad migration name %q", e.Name())
-		}
-		known = max(known, v)
-		if v <= current {
-			continue
-		}
-		body, err := migrations.ReadFile(dir + "/" + e.Name())
-		if err != nil {
-			return err
-		}
-		if err := s.applyMigration(ctx, v, string(body)); err != nil {
-			return fmt.Errorf("migrate %s: %w", e.Name(), err)
-		}
-	}
-	if current > known {
-		return fmt.Errorf("the database schema is version %d but this roster knows only up to %d: run a newer roster", current, known)
-	}
-	return nil
-}
-
-func (s *Store) applyMigration(ctx context.Context, version int, body string) error {
-	tx, err := s.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, body); err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, s.dialect.rebind(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`), version, ms(s.now())); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
-
 // TableCounts returns the number of rows of every table, for tests and
 // diagnostics that check a failed request wrote nothing.
 func (s *Store) TableCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.read.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`)
+	rows, err := s.read.QueryContext(ctx, s.dialect.tablesQuery)
 	if err != nil {
 		return nil, err
 	}

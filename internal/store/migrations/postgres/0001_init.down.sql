@@ -1,0 +1,21 @@
+-- roster schema, version 1, undone.
+DROP TABLE IF EXISTS idempotency_keys;
+DROP TABLE IF EXISTS propagations;
+DROP TABLE IF EXISTS profile_tombstones;
+DROP TABLE IF EXISTS user_tombstones;
+DROP TABLE IF EXISTS aspects;
+DROP TABLE IF EXISTS profile_attributes;
+DROP TABLE IF EXISTS profile_queues;
+DROP TABLE IF EXISTS profile_groups;
+DROP TABLE IF EXISTS profile_roles;
+DROP TABLE IF EXISTS user_attributes;
+DROP TABLE IF EXISTS user_queues;
+DROP TABLE IF EXISTS user_groups;
+DROP TABLE IF EXISTS user_roles;
+DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS profiles;
+DROP TABLE IF EXISTS attributes;
+DROP TABLE IF EXISTS queues;
+DROP TABLE IF EXISTS roster_groups;
+DROP TABLE IF EXISTS org_nodes;
+DROP TABLE IF EXISTS accounts;
