@@ -69,6 +69,7 @@ func badCases(userID, etag string) []badCase {
 		{"user: PUT of an unknown user", "PUT", path("/users/6f482dcd-54a9-445f-ba6d-8ca5ebd5261a"), user(""), nil, 404, nil},
 		{"user: PUT with a stale If-Match", "PUT", path("/users/" + userID), user(""), []string{"If-Match", `"99"`}, 412, nil},
 		{"user: PUT with a weak If-Match", "PUT", path("/users/" + userID), user(""), []string{"If-Match", "W/" + etag}, 412, nil},
+		{"user: PUT with a failing body and the right If-Match", "PUT", path("/users/" + userID), `{"organizationNodeId": "EXMPLE", "loginId": "taken@example.com", "firstName": "A", "lastName": "Bo"}`, []string{"If-Match", etag}, 400, []string{"firstName"}},
 		{"user: DELETE with a stale If-Match", "DELETE", path("/users/" + userID), "", []string{"If-Match", `"99"`}, 412, nil},
 		{"user: view neither own nor effective", "GET", path("/users/" + userID + "?view=mine"), "", nil, 400, []string{"view"}},
 		{"profile: name required", "POST", profiles, `{"description": "x"}`, nil, 400, []string{"profileName"}},
@@ -93,6 +94,14 @@ func badCases(userID, etag string) []badCase {
 		{"list: pageNumber 0", "GET", path("/users?pageNumber=0"), "", nil, 400, []string{"pageNumber"}},
 		{"list: orderBy an unknown field", "GET", path("/users?orderBy=password+desc"), "", nil, 400, []string{"orderBy"}},
 		{"list: unknown filter", "GET", path("/users?nickname=Al"), "", nil, 400, []string{"nickname"}},
+		{"list: orderBy blank", "GET", path("/users?orderBy=%20"), "", nil, 400, []string{"orderBy"}},
+		{"list: filter value too long", "GET", path("/users?lastName=" + strings.Repeat("a", 60000)), "", nil, 400, []string{"lastName"}},
+		{"list: filter given twice", "GET", path("/users?lastName=A&lastName=B"), "", nil, 400, []string{"lastName"}},
+		{"list: malformed query", "GET", path("/users?orderBy=lastName;drop"), "", nil, 400, []string{""}},
+		{"list: unknown parameter of a catalog", "GET", path("/groups?name=x"), "", nil, 400, []string{"name"}},
+		{"search: blank orderBy", "POST", path("/users:search"), `{"orderBy": "\t"}`, nil, 400, []string{"orderBy"}},
+		{"search: value too long", "POST", path("/users:search"), `{"filter": [{"key": "lastName", "operator": "CONTAINS", "value": "` + strings.Repeat("a", 60000) + `"}]}`, nil, 400, []string{"filter[0].value"}},
+		{"search: value missing", "POST", path("/users:search"), `{"filter": [{"key": "lastName", "operator": "EQUALS", "value": null}]}`, nil, 400, []string{"filter[0].value"}},
 		{"search: bad operator and join", "POST", path("/users:search"), `{"filter": [{"key": "loginId", "operator": "LIKE", "value": "a", "discriminator": "XOR"}]}`, nil, 400, []string{"filter[0].operator", "filter[0].discriminator"}},
 		{"search: unknown key", "POST", path("/users:search"), `{"filter": [{"key": "password", "operator": "EQUALS", "value": "a"}]}`, nil, 400, []string{"filter[0].key"}},
 		{"search: pageSize 500", "POST", path("/users:search"), `{"pageSize": 500}`, nil, 400, []string{"pageSize"}},
@@ -115,14 +124,14 @@ func badCases(userID, etag string) []badCase {
 }
 
 // TestBadInput: each invalid request gets the right status and names each
-// bad field, and no table of the database changes.
+// bad field, and no row of any table of the database changes.
 func TestBadInput(t *testing.T) {
 	s := newServer(t, nil)
 	seedAccount(s)
 	taken := s.must(202, "POST", path("/users"), `{"organizationNodeId": "EXMPLE", "loginId": "taken@example.com", "firstName": "Al", "lastName": "Bo"}`,
 		"Idempotency-Key", "taken-key")
 	s.must(202, "POST", path("/profiles"), `{"profileName": "Taken"}`)
-	before := tableCounts(t, s)
+	before := tableContents(t, s)
 	cases := badCases(taken.obj()["userId"].(string), taken.Header.Get("ETag"))
 	if len(cases) < 40 {
 		t.Fatalf("only %d cases", len(cases))
@@ -142,16 +151,16 @@ func TestBadInput(t *testing.T) {
 					t.Errorf("violations %v do not name %q", r.obj()["violations"], f)
 				}
 			}
-			if after := tableCounts(t, s); !cmp.Equal(before, after) {
+			if after := tableContents(t, s); !cmp.Equal(before, after) {
 				t.Errorf("the request changed the database (-before +after):\n%s", cmp.Diff(before, after))
 			}
 		})
 	}
 }
 
-func tableCounts(t *testing.T, s *server) map[string]int {
+func tableContents(t *testing.T, s *server) map[string][]string {
 	t.Helper()
-	c, err := s.app.Store.TableCounts(context.Background())
+	c, err := s.app.Store.TableContents(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,22 +185,29 @@ func decode(r *http.Request, v any, optional bool) error {
 // etag is the strong entity tag of a version.
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }
 
-// ifMatch returns the version named by If-Match, 0 when absent or "*". A
-// user's effective view has the tag "version-profileVersion"; a PUT or
-// DELETE replaces the user's own fields, so only the user's version counts.
-func ifMatch(r *http.Request) (int64, error) {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
+// ifMatch returns the versions If-Match accepts (any of them may match),
+// none when it is absent or "*". A user's effective view has the tag
+// "version-profileVersion"; a PUT or DELETE replaces the user's own
+// fields, so only the user's version counts. Weak tags never match (RFC
+// 9110 compares strongly) and neither do tags roster did not make.
+func ifMatch(r *http.Request) ([]int64, error) {
+	h := strings.TrimSpace(strings.Join(r.Header.Values("If-Match"), ","))
 	if h == "" || h == "*" {
-		return 0, nil
+		return nil, nil
 	}
-	if strings.HasPrefix(h, "W/") {
-		// If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches.
-		return 0, roster.Errorf(roster.EPRECONDITION, "If-Match needs a strong entity tag, as sent in ETag.")
+	var out []int64
+	for _, tag := range strings.Split(h, ",") {
+		tag = strings.TrimSpace(tag)
+		if strings.HasPrefix(tag, "W/") || !strings.HasPrefix(tag, `"`) {
+			continue
+		}
+		v, _, _ := strings.Cut(strings.Trim(tag, `"`), "-")
+		if n, err := strconv.ParseInt(v, 10, 64); err == nil && n > 0 {
+			out = append(out, n)
+		}
 	}
-	tag, _, _ := strings.Cut(strings.Trim(h, `"`), "-")
-	v, err := strconv.ParseInt(tag, 10, 64)
-	if err != nil || v <= 0 {
-		return 0, roster.Errorf(roster.EPRECONDITION, "If-Match does not name a version of this resource.")
+	if len(out) == 0 {
+		return nil, roster.Errorf(roster.EPRECONDITION, "If-Match names no strong entity tag of this resource, as sent in ETag.")
 	}
-	return v, nil
+	return out, nil
 }

@@ -41,8 +41,17 @@ func (a *API) getAccount(w http.ResponseWriter, r *http.Request) error {
 
 // listParams reads the page parameters, or a 400 naming the bad ones.
 func listParams(r *http.Request) (service.ListParams, error) {
+	q, err := query(r)
+	if err != nil {
+		return service.ListParams{}, err
+	}
 	var vs roster.Violations
-	lp := pageParams(r.URL.Query(), &vs)
+	lp := pageParams(q, &vs)
+	for k := range q {
+		if k != "pageNumber" && k != "pageSize" {
+			vs.Add(k, roster.VUnknown, "is not a parameter of this list; use pageNumber and pageSize")
+		}
+	}
 	return lp, vs.Err()
 }
 

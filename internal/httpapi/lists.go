@@ -16,6 +16,22 @@ const (
 	maxPageSize     = 100
 )
 
+// query parses the request's query string strictly: a malformed one, or a
+// parameter given twice, is a 400 rather than silently ignored.
+func query(r *http.Request) (url.Values, error) {
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, roster.Invalid(roster.Violation{Field: "", Code: roster.VSyntax, Message: "the query string is malformed: " + err.Error()})
+	}
+	var vs roster.Violations
+	for k, v := range q {
+		if len(v) > 1 {
+			vs.Add(k, roster.VDuplicate, "is given %d times; give it once", len(v))
+		}
+	}
+	return q, vs.Err()
+}
+
 // pageParams reads pageNumber and pageSize from the query.
 func pageParams(q url.Values, vs *roster.Violations) service.ListParams {
 	lp := service.ListParams{Page: 1, PageSize: defaultPageSize}
@@ -60,8 +76,12 @@ func writePage[T any](w http.ResponseWriter, r *http.Request, key string, p rost
 
 func pageLinks(r *http.Request, page, size, total int) links {
 	var l links
+	if r.Method != http.MethodGet {
+		// A search pages through its body's pageNumber; there is no URL to link.
+		return l
+	}
 	at := func(n int) string {
-		q := r.URL.Query()
+		q, _ := url.ParseQuery(r.URL.RawQuery)
 		q.Set("pageNumber", strconv.Itoa(n))
 		q.Set("pageSize", strconv.Itoa(size))
 		return r.URL.Path + "?" + q.Encode()

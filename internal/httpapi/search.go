@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -51,14 +52,15 @@ func parseSearch(in searchRequest) (roster.UserFilter, error) {
 	for i, sf := range in.Filter {
 		path := fmt.Sprintf("filter[%d]", i)
 		if !contains(userFilterKeys, sf.Key) {
-			vs.Add(path+".key", roster.VInvalid, "must be one of %v", userFilterKeys)
+			vs.Add(path+".key", roster.VInvalid, "must be one of %s", strings.Join(userFilterKeys, ", "))
 		}
+		checkFilterValue(&vs, path+".value", sf.Value)
 		ops := searchOperators
 		if sf.Key == "role" || sf.Key == "groupId" {
 			ops = searchOperators[:2]
 		}
 		if !contains(ops, sf.Operator) {
-			vs.Add(path+".operator", roster.VInvalid, "must be one of %v for %s", ops, sf.Key)
+			vs.Add(path+".operator", roster.VInvalid, "must be one of %s for %s", strings.Join(ops, ", "), sf.Key)
 		}
 		join := sf.Discriminator
 		if join == "" {

@@ -33,7 +33,11 @@ func (a *API) createUser(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *API) getUser(w http.ResponseWriter, r *http.Request) error {
-	view := r.URL.Query().Get("view")
+	q, err := query(r)
+	if err != nil {
+		return err
+	}
+	view := q.Get("view")
 	if view != "" && view != "own" && view != "effective" {
 		return roster.Invalid(roster.Violation{Field: "view", Code: roster.VInvalid, Message: "must be effective or own"})
 	}
@@ -98,7 +102,10 @@ func (a *API) listUserStatuses(w http.ResponseWriter, r *http.Request) error {
 var userFilterKeys = []string{"loginId", "firstName", "lastName", "profileId", "organizationNodeId", "groupId", "role"}
 
 func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
-	q := r.URL.Query()
+	q, err := query(r)
+	if err != nil {
+		return err
+	}
 	var vs roster.Violations
 	lp := pageParams(q, &vs)
 	f := roster.UserFilter{Page: lp.Page, PageSize: lp.PageSize}
@@ -110,6 +117,7 @@ func (a *API) listUsers(w http.ResponseWriter, r *http.Request) error {
 	}
 	for _, key := range userFilterKeys {
 		if c := queryCondition(q, key); c != nil {
+			checkFilterValue(&vs, key, c.Value)
 			f.Where = and(f.Where, c)
 		}
 	}
@@ -154,12 +162,24 @@ func and(a, b *roster.Condition) *roster.Condition {
 	return &roster.Condition{Join: roster.JoinAnd, Left: a, Right: b}
 }
 
+// maxFilterValue is the longest filter value: the longest field there is.
+const maxFilterValue = roster.MaxName
+
+func checkFilterValue(vs *roster.Violations, field, v string) {
+	switch {
+	case v == "":
+		vs.Add(field, roster.VRequired, "needs a value")
+	case len([]rune(v)) > maxFilterValue:
+		vs.Add(field, roster.VTooLong, "must be at most %d characters", maxFilterValue)
+	}
+}
+
 func parseOrderBy(s, field string, vs *roster.Violations) (string, bool) {
 	if s == "" {
 		return "", false
 	}
 	parts := strings.Fields(s)
-	if len(parts) > 2 || !contains([]string{"loginId", "firstName", "lastName"}, parts[0]) ||
+	if len(parts) == 0 || len(parts) > 2 || !contains([]string{"loginId", "firstName", "lastName"}, parts[0]) ||
 		len(parts) == 2 && !contains([]string{"asc", "desc"}, strings.ToLower(parts[1])) {
 		vs.Add(field, roster.VInvalid, `must be "loginId", "firstName" or "lastName", optionally followed by asc or desc`)
 		return "", false

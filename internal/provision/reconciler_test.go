@@ -71,7 +71,7 @@ func TestCoalescing(t *testing.T) {
 	<-g.started // version 1 is being provisioned
 	for _, aa := range []bool{false, true, false} {
 		in := voiceUser(aa)
-		if _, err := svc.ReplaceUser(ctx, "ABCDEF", u.View.ID, in, 0); err != nil {
+		if _, err := svc.ReplaceUser(ctx, "ABCDEF", u.View.ID, in, nil); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -82,7 +82,7 @@ func (s *Service) CreateProfile(ctx context.Context, accountID string, in roster
 // change is visible on every user's effective view at once; provisioning
 // is carried to the users in batches by the reconciler, never here.
 // Errors: ENOTFOUND, EINVALID, ECONFLICT, EPRECONDITION.
-func (s *Service) ReplaceProfile(ctx context.Context, accountID, id string, in roster.ProfileInput, ifMatch int64) (*ProfileResult, error) {
+func (s *Service) ReplaceProfile(ctx context.Context, accountID, id string, in roster.ProfileInput, ifMatch []int64) (*ProfileResult, error) {
 	vs := in.Validate()
 	var res *ProfileResult
 	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
@@ -197,7 +197,7 @@ func diffAction(had, has, equal bool) string {
 
 // DeleteProfile deletes a profile that no user is on. Errors: ENOTFOUND,
 // ECONFLICT (users are on it), EPRECONDITION.
-func (s *Service) DeleteProfile(ctx context.Context, accountID, id string, ifMatch int64) error {
+func (s *Service) DeleteProfile(ctx context.Context, accountID, id string, ifMatch []int64) error {
 	return s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
 		p, err := tx.GetProfile(ctx, accountID, id)
 		if err != nil {

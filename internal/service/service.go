@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/roster-cc/roster/internal/password"
@@ -86,13 +87,13 @@ func newDigits(n int) string {
 	return string(b)
 }
 
-// checkVersion enforces If-Match: ifMatch is the version the client read,
-// or 0 when it sent none.
-func checkVersion(ifMatch, current int64) error {
-	if ifMatch != 0 && ifMatch != current {
-		return roster.Errorf(roster.EPRECONDITION, "The resource has changed since version %d; GET it again and retry.", ifMatch)
+// checkVersion enforces If-Match: ifMatch holds the versions the client
+// accepts (any of them matches), none when it sent no condition.
+func checkVersion(ifMatch []int64, current int64) error {
+	if len(ifMatch) == 0 || slices.Contains(ifMatch, current) {
+		return nil
 	}
-	return nil
+	return roster.Errorf(roster.EPRECONDITION, "The resource has changed since you read it; GET it again and retry.")
 }
 
 // ListParams are the page parameters of a list.

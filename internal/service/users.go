@@ -64,7 +64,7 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.Us
 // replacement; the password is kept when none is sent). ifMatch is the
 // version from If-Match, 0 for none. A repeated PUT retries FAILED aspects.
 // Errors: ENOTFOUND, EINVALID, ECONFLICT, EPRECONDITION.
-func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in roster.UserInput, ifMatch int64) (*UserResult, error) {
+func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in roster.UserInput, ifMatch []int64) (*UserResult, error) {
 	vs := in.Validate()
 	hash, err := s.hash(in.Password, vs)
 	if err != nil {
@@ -112,7 +112,7 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 // deprovisioning its aspects; its status stays readable for 24 hours. A
 // repeated DELETE of a user whose deletion FAILED retries it.
 // Errors: ENOTFOUND, EPRECONDITION.
-func (s *Service) DeleteUser(ctx context.Context, accountID, id string, ifMatch int64) error {
+func (s *Service) DeleteUser(ctx context.Context, accountID, id string, ifMatch []int64) error {
 	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
 		u, err := tx.GetUser(ctx, accountID, id)
 		if roster.ErrorCode(err) == roster.ENOTFOUND {

@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sort"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -225,30 +226,55 @@ func b2i(b bool) int {
 	return 0
 }
 
-// TableCounts returns the number of rows of every table, for tests and
-// diagnostics that check a failed request wrote nothing.
-func (s *Store) TableCounts(ctx context.Context) (map[string]int, error) {
+// TableContents returns every row of every table, each row printed and
+// the rows sorted, for tests that check a failed request changed nothing.
+func (s *Store) TableContents(ctx context.Context) (map[string][]string, error) {
+	tables, err := s.tables(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, tb := range tables {
+		rows, err := s.read.QueryContext(ctx, `SELECT * FROM "`+tb+`"`)
+		if err != nil {
+			return nil, err
+		}
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		out[tb] = []string{}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[tb] = append(out[tb], fmt.Sprintf("%v", vals))
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+		sort.Strings(out[tb])
+	}
+	return out, nil
+}
+
+func (s *Store) tables(ctx context.Context) ([]string, error) {
 	rows, err := s.read.QueryContext(ctx, s.dialect.tablesQuery)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var tables []string
 	for rows.Next() {
 		var n string
 		if err := rows.Scan(&n); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		tables = append(tables, n)
 	}
-	rows.Close()
-	out := map[string]int{}
-	for _, tb := range tables {
-		var n int
-		if err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM "`+tb+`"`).Scan(&n); err != nil {
-			return nil, err
-		}
-		out[tb] = n
-	}
-	return out, rows.Err()
+	return tables, rows.Err()
 }
