@@ -8,10 +8,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"sort"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
