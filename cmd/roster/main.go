@@ -1,6 +1,7 @@
 // Command roster is the contact-center user-provisioning service.
 //
-//	roster serve    run the HTTP API and the provisioning reconciler
+//	roster serve                  run the HTTP API and the provisioning reconciler
+//	roster migrate status|up|down show or move the database schema
 package main
 
 import (
@@ -24,8 +25,11 @@ func main() {
 const usage = `usage: roster <command>
 
 commands:
-  serve   run the HTTP API and the provisioning reconciler
-          (configuration: ROSTER_* environment variables, see README.md)
+  serve                   run the HTTP API and the provisioning reconciler
+  migrate status|up|down  show the schema version, apply new migrations, or undo the latest
+                          (serve applies new migrations itself)
+
+configuration: ROSTER_* environment variables, see README.md
 `
 
 // run runs one subcommand; it returns when the command is done or ctx ends.
@@ -37,6 +41,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], getenv, stdout, stderr)
+	case "migrate":
+		return migrate(ctx, args[1:], getenv, stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

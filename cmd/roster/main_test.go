@@ -85,3 +85,25 @@ func TestRunUsage(t *testing.T) {
 		t.Errorf("bad configuration: err %v", err)
 	}
 }
+
+// TestMigrateCommand: status, down to zero, up again; serve refuses a
+// schema newer than it knows.
+func TestMigrateCommand(t *testing.T) {
+	env := map[string]string{"ROSTER_DATA_DIR": t.TempDir()}
+	getenv := func(k string) string { return env[k] }
+	ctx := context.Background()
+	for _, step := range []struct{ cmd, want string }{
+		{"status", "schema version 0 (this roster knows up to 1)"},
+		{"up", "schema version 1 (this roster knows up to 1)"},
+		{"down", "schema version 0 (this roster knows up to 1)"},
+		{"up", "schema version 1 (this roster knows up to 1)"},
+	} {
+		var out bytes.Buffer
+		if err := run(ctx, []string{"migrate", step.cmd}, getenv, &out, io.Discard); err != nil || strings.TrimSpace(out.String()) != step.want {
+			t.Fatalf("migrate %s = %q, %v; want %q", step.cmd, out.String(), err, step.want)
+		}
+	}
+	if err := run(ctx, []string{"migrate", "sideways"}, getenv, io.Discard, io.Discard); err == nil {
+		t.Error("migrate sideways: want a usage error")
+	}
+}

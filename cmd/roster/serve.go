@@ -46,6 +46,7 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { a.Reconciler.Run(workCtx) })
+	wg.Go(func() { a.Store.Listen(workCtx, a.Reconciler.Wake, a.Log) })
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 

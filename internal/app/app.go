@@ -48,7 +48,8 @@ func New(ctx context.Context, c Config, logOut io.Writer, opts Options) (*App, e
 		Lease: c.Lease, CallTimeout: c.WebhookTimeout,
 		Retry: provision.Backoff{Base: c.RetryBase, Max: c.RetryMax, Attempts: c.RetryAttempts},
 	}
-	a.Service = service.New(service.Config{Store: st, Log: log, HashCost: opts.HashCost, Wake: rec.Wake})
+	wake := func() { rec.Wake(); st.Notify() }
+	a.Service = service.New(service.Config{Store: st, Log: log, HashCost: opts.HashCost, Wake: wake})
 	rec.Propagator = a.Service
 	a.Reconciler = rec
 	a.API = httpapi.New(a.Service, log)

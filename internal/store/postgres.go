@@ -3,10 +3,12 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
+	"log/slog"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver
+	"github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver
 )
 
 // OpenPostgres connects to the PostgreSQL database of url (postgres://…).
@@ -25,5 +27,82 @@ func OpenPostgres(ctx context.Context, url string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: cannot reach the database: %w", err)
 	}
-	return &Store{write: db, read: db, dialect: postgres, now: time.Now}, nil
+	return &Store{write: db, read: db, dialect: postgres, now: time.Now, closed: make(chan struct{})}, nil
+}
+
+// workChannel is the PostgreSQL notification channel of new provisioning work.
+const workChannel = "roster_work"
+
+// Notify tells every replica listening on the database that provisioning
+// work was committed. It never blocks; bursts coalesce into one
+// notification. On SQLite (one process) it does nothing.
+func (s *Store) Notify() {
+	if s.dialect.name != "postgres" {
+		return
+	}
+	s.notifyOnce.Do(func() {
+		s.notifyCh = make(chan struct{}, 1)
+		go s.notifyLoop()
+	})
+	select {
+	case s.notifyCh <- struct{}{}:
+	default:
+	}
+}
+
+func (s *Store) notifyLoop() {
+	for {
+		select {
+		case <-s.closed:
+			return
+		case <-s.notifyCh:
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		s.write.ExecContext(ctx, `SELECT pg_notify('`+workChannel+`', '')`)
+		cancel()
+	}
+}
+
+// Listen calls wake whenever a replica notifies new work, until ctx ends.
+// It holds one connection; when the connection breaks (the database
+// restarts) it connects again. On SQLite it returns at once.
+func (s *Store) Listen(ctx context.Context, wake func(), log *slog.Logger) {
+	if s.dialect.name != "postgres" {
+		return
+	}
+	for ctx.Err() == nil {
+		err := s.listenOnce(ctx, wake)
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("listening for provisioning work failed; retrying", "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (s *Store) listenOnce(ctx context.Context, wake func()) error {
+	conn, err := s.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		if _, err := pc.Exec(ctx, `LISTEN `+workChannel); err != nil {
+			return err
+		}
+		wake() // work may have been committed while nobody listened
+		for {
+			if _, err := pc.WaitForNotification(ctx); err != nil {
+				return err
+			}
+			wake()
+		}
+	})
+	// The connection is LISTENing or broken: never hand it back to the pool.
+	conn.Raw(func(any) error { return driver.ErrBadConn })
+	return err
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
@@ -32,6 +33,11 @@ type Store struct {
 	// Prepared statements of each pool, by query text: parsing SQL costs
 	// more than running most of roster's statements.
 	writeStmts, readStmts *stmtCache
+
+	// PostgreSQL notifications of new work (see Notify).
+	notifyOnce sync.Once
+	notifyCh   chan struct{}
+	closed     chan struct{}
 }
 
 // OpenSQLite opens (creating if missing) the database file roster.db under
@@ -54,7 +60,8 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
-	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r)}
+	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
+		closed: make(chan struct{})}
 	return s, nil
 }
 
@@ -81,6 +88,7 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 
 // Close closes the database.
 func (s *Store) Close() error {
+	close(s.closed)
 	errs := []error{s.writeStmts.close(), s.readStmts.close(), s.write.Close()}
 	if s.read != s.write {
 		errs = append(errs, s.read.Close())
