@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -70,10 +71,11 @@ func NewLogger(c Config, out io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(out, opts))
 }
 
-// ownerName names this process in provisioning leases.
+// ownerName names this process in provisioning leases: host, pid and a
+// random part (a restarted process may get its old pid back).
 func ownerName() string {
 	host, _ := os.Hostname()
 	var b [4]byte
 	rand.Read(b[:])
-	return host + "/" + hex.EncodeToString(b[:])
+	return fmt.Sprintf("%s/%d/%s", host, os.Getpid(), hex.EncodeToString(b[:]))
 }

@@ -1,6 +1,7 @@
-// Package dbtest gives tests a fresh PostgreSQL schema of their own when
-// ROSTER_TEST_DATABASE_URL names a server, so the same tests run against
-// SQLite always and PostgreSQL whenever it is configured (always in CI).
+// Package dbtest gives tests a fresh PostgreSQL schema of their own, so the
+// same tests run against SQLite and PostgreSQL. The server is
+// ROSTER_TEST_DATABASE_URL, by default the local one every machine of this
+// project runs (127.0.0.1:5432, user postgres, trust auth, database test).
 package dbtest
 
 import (
@@ -18,13 +19,17 @@ import (
 // EnvURL is the variable naming the PostgreSQL server for tests.
 const EnvURL = "ROSTER_TEST_DATABASE_URL"
 
-// Backends lists the databases to test against: "sqlite", then "postgres"
-// when EnvURL is set.
-func Backends() []string {
-	if os.Getenv(EnvURL) == "" {
-		return []string{"sqlite"}
+// DefaultURL is the PostgreSQL server used when EnvURL is not set.
+const DefaultURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// Backends lists the databases every store test runs against.
+func Backends() []string { return []string{"sqlite", "postgres"} }
+
+func baseURL() string {
+	if u := os.Getenv(EnvURL); u != "" {
+		return u
 	}
-	return []string{"sqlite", "postgres"}
+	return DefaultURL
 }
 
 // PostgresURL creates a schema of its own for the test and returns a URL
@@ -32,10 +37,7 @@ func Backends() []string {
 // fails the test (never skips it) when the server does not answer.
 func PostgresURL(tb testing.TB) string {
 	tb.Helper()
-	base := os.Getenv(EnvURL)
-	if base == "" {
-		tb.Fatalf("%s is not set", EnvURL)
-	}
+	base := baseURL()
 	db, err := sql.Open("pgx", base)
 	if err != nil {
 		tb.Fatalf("%s: %v", EnvURL, err)
@@ -45,7 +47,7 @@ func PostgresURL(tb testing.TB) string {
 	rand.Read(b[:])
 	schema := "t_" + hex.EncodeToString(b[:])
 	if _, err := db.ExecContext(context.Background(), `CREATE SCHEMA `+schema); err != nil {
-		tb.Fatalf("PostgreSQL at %s is not usable: %v", EnvURL, err)
+		tb.Fatalf("PostgreSQL (%s, or %s) is not usable: %v", EnvURL, DefaultURL, err)
 	}
 	tb.Cleanup(func() {
 		db, err := sql.Open("pgx", base)

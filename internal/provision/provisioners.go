@@ -58,6 +58,9 @@ func (w Webhook) Provision(ctx context.Context, job roster.Job) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Idempotency-Key", fmt.Sprintf("%s/%s/%s/%d", job.AccountID, job.UserID, job.Aspect, job.Version))
+	if job.Worker != "" {
+		req.Header.Set("Roster-Worker", job.Worker)
+	}
 	client := w.Client
 	if client == nil {
 		client = http.DefaultClient

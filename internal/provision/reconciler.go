@@ -241,7 +241,7 @@ func (r *Reconciler) provision(a roster.Aspect) (o roster.Outcome) {
 	ctx, cancel := context.WithTimeout(context.Background(), r.CallTimeout)
 	defer cancel()
 	job := roster.Job{AccountID: a.AccountID, UserID: a.UserID, Aspect: a.Name, Action: a.Action,
-		Version: a.DesiredVersion, Desired: a.Desired, Attempt: a.Attempts + 1}
+		Version: a.DesiredVersion, Desired: a.Desired, Attempt: a.Attempts + 1, Worker: r.Owner}
 	if a.Desired == nil && a.Provisioned == nil {
 		// Removing what was never provisioned: nothing to undo.
 		return roster.Outcome{Done: true}

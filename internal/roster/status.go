@@ -98,6 +98,9 @@ type Job struct {
 	Version   int64           `json:"version"`
 	Desired   json.RawMessage `json:"desired"`
 	Attempt   int             `json:"attempt"`
+	// Worker names the process making the attempt (sent as a header by the
+	// webhook provisioner, for tracing; not part of the desired state).
+	Worker string `json:"-"`
 }
 
 // ProvisionError is a failure reported by a provisioner. Temporary failures
