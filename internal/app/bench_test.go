@@ -1,0 +1,114 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"testing"
+
+	"github.com/roster-cc/roster/internal/dbtest"
+	"github.com/roster-cc/roster/internal/roster"
+	"github.com/roster-cc/roster/internal/service"
+)
+
+// benchApp wires a roster on a fresh SQLite directory or PostgreSQL schema.
+func benchApp(b *testing.B, backend string) *App {
+	b.Helper()
+	cfg := Defaults
+	cfg.DataDir = b.TempDir()
+	if backend == "postgres" {
+		cfg.DatabaseURL = dbtest.PostgresURL(b)
+	}
+	a, err := New(context.Background(), cfg, io.Discard, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { a.Close() })
+	if _, err := a.Service.CreateAccount(context.Background(), service.AccountInput{AccountID: "ABCDEF", Name: "Bench"}); err != nil {
+		b.Fatal(err)
+	}
+	return a
+}
+
+func benchUser(i int, profile string) roster.UserInput {
+	var f roster.Features
+	json.Unmarshal([]byte(`{"voice": {"autoAnswer": true}}`), &f)
+	return roster.UserInput{OrganizationNodeID: "ABCDEF", LoginID: fmt.Sprintf("u%d@example.com", i), FirstName: "Bench",
+		LastName: "User", ProfileID: profile, Roles: []string{"Agent"}, Features: f}
+}
+
+// BenchmarkUserCRUD measures the service's create, get and replace of a
+// user (no HTTP), one at a time, on each database.
+func BenchmarkUserCRUD(b *testing.B) {
+	ctx := context.Background()
+	for _, backend := range dbtest.Backends() {
+		a := benchApp(b, backend)
+		var ids []string
+		b.Run("create/"+backend, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				res, err := a.Service.CreateUser(ctx, "ABCDEF", benchUser(len(ids), ""))
+				if err != nil {
+					b.Fatal(err)
+				}
+				ids = append(ids, res.View.ID)
+			}
+		})
+		b.Run("get/"+backend, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				if _, err := a.Service.GetUser(ctx, "ABCDEF", ids[i%len(ids)], false); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("replace/"+backend, func(b *testing.B) {
+			for i := 0; b.Loop(); i++ {
+				in := benchUser(i%len(ids), "")
+				in.FirstName = fmt.Sprintf("Name%d", i%2)
+				if _, err := a.Service.ReplaceUser(ctx, "ABCDEF", ids[i%len(ids)], in, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkPropagate10k measures one profile change over 10,000 users,
+// from the PUT until every user's provisioning is done (local provisioner).
+func BenchmarkPropagate10k(b *testing.B) {
+	ctx := context.Background()
+	for _, backend := range dbtest.Backends() {
+		b.Run(backend, func(b *testing.B) {
+			a := benchApp(b, backend)
+			p, err := a.Service.CreateProfile(ctx, "ABCDEF", roster.ProfileInput{ProfileName: "P", Roles: []string{"Agent"}})
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range 10000 {
+				if _, err := a.Service.CreateUser(ctx, "ABCDEF", benchUser(i, p.Profile.ID)); err != nil {
+					b.Fatal(err)
+				}
+			}
+			drain(b, a)
+			for i := 0; b.Loop(); i++ {
+				roles := []string{"Agent", "Reporting"}[:1+i%2]
+				if _, err := a.Service.ReplaceProfile(ctx, "ABCDEF", p.Profile.ID, roster.ProfileInput{ProfileName: "P", Roles: roles}, nil); err != nil {
+					b.Fatal(err)
+				}
+				drain(b, a)
+			}
+		})
+	}
+}
+
+func drain(b *testing.B, a *App) {
+	for {
+		worked, err := a.Reconciler.RunOnce(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if !worked {
+			return
+		}
+	}
+}
