@@ -9,6 +9,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/roster-cc/roster/internal/dbtest"
 	"github.com/roster-cc/roster/internal/provision"
 	"github.com/roster-cc/roster/internal/roster"
 	"github.com/roster-cc/roster/internal/service"
@@ -32,9 +33,13 @@ func (g *gate) Provision(ctx context.Context, job roster.Job) error {
 	return nil
 }
 
-func setup(t *testing.T) (*store.Store, *service.Service) {
+func setup(t *testing.T, backend string) (*store.Store, *service.Service) {
 	t.Helper()
-	st, err := store.Open(context.Background(), "", t.TempDir())
+	url := ""
+	if backend == "postgres" {
+		url = dbtest.PostgresURL(t)
+	}
+	st, err := store.Open(context.Background(), url, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +62,13 @@ func voiceUser(autoAnswer bool) roster.UserInput {
 // coalesce: the worker's result for the old version does not mark the new
 // one done, the intermediate version is never provisioned, and the latest is.
 func TestCoalescing(t *testing.T) {
-	st, svc := setup(t)
+	for _, backend := range dbtest.Backends() {
+		t.Run(backend, func(t *testing.T) { testCoalescing(t, backend) })
+	}
+}
+
+func testCoalescing(t *testing.T, backend string) {
+	st, svc := setup(t, backend)
 	ctx := context.Background()
 	g := &gate{started: make(chan struct{}, 10), release: make(chan struct{})}
 	rec := &provision.Reconciler{Store: st, Propagator: svc, Provisioners: onlyVoice(g), Owner: "w1",
