@@ -13,7 +13,9 @@ import (
 )
 
 // benchApp wires a roster on a fresh SQLite directory or PostgreSQL schema.
-func benchApp(b *testing.B, backend string) *App {
+func benchApp(b *testing.B, backend string) *App { return benchAppT(b, backend) }
+
+func benchAppT(b testing.TB, backend string) *App {
 	b.Helper()
 	cfg := Defaults
 	cfg.DataDir = b.TempDir()
