@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,7 +43,11 @@ func TestCrashDuringPropagation(t *testing.T) {
 	t.Logf("killed after %d of %d chat provisionings", rec.count("chat"), propUsers)
 
 	p = startRoster(t, bin, dir, env...)
-	waitAllCompleted(t, p, before)
+	ids := map[string]bool{}
+	for id := range before {
+		ids[id] = true
+	}
+	waitStatuses(t, p, ids)
 	after := extensionsOf(t, p)
 	for id, ext := range before {
 		if after[id] != ext {
@@ -54,11 +57,7 @@ func TestCrashDuringPropagation(t *testing.T) {
 	if st := p.must(t, 200, "GET", base+"/profiles/"+prof+"/status", ""); st["status"] != "COMPLETED" {
 		t.Errorf("profile status = %v, want COMPLETED", st)
 	}
-	accepted := map[string]bool{}
-	for id := range before {
-		accepted[id] = true
-	}
-	rec.check(t, accepted)
+	rec.check(t, ids)
 	if n := rec.distinct("chat"); n != propUsers {
 		t.Errorf("chat provisioned for %d users, want %d", n, propUsers)
 	}
@@ -96,44 +95,4 @@ func extensionsOf(t *testing.T, p *proc) map[string]string {
 			out[u["userId"].(string)] = u["features"].(map[string]any)["voice"].(map[string]any)["userExtension"].(string)
 		}
 	}
-}
-
-// waitAllCompleted polls the users' statuses, 50 at a time, until all are
-// COMPLETED with chat.
-func waitAllCompleted(t *testing.T, p *proc, users map[string]string) {
-	t.Helper()
-	var ids []string
-	for id := range users {
-		ids = append(ids, id)
-	}
-	deadline := time.Now().Add(2 * time.Minute)
-	for i := 0; i < len(ids); {
-		batch := ids[i:min(i+50, len(ids))]
-		code, _, err := p.call("POST", base+"/users:listStatuses", `{"userIds": ["`+strings.Join(batch, `", "`)+`"]}`)
-		if err != nil || code != 200 {
-			t.Fatalf("listStatuses: %d %v", code, err)
-		}
-		if done := allCompleted(t, p, batch); done {
-			i += len(batch)
-			continue
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("users %v not all COMPLETED", batch)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-}
-
-func allCompleted(t *testing.T, p *proc, ids []string) bool {
-	t.Helper()
-	for _, id := range ids {
-		st := p.must(t, 200, "GET", base+"/users/"+id+"/status", "")
-		if st["status"] == "FAILED" {
-			t.Fatalf("user %s FAILED: %v", id, st)
-		}
-		if st["status"] != "COMPLETED" {
-			return false
-		}
-	}
-	return true
 }
