@@ -34,5 +34,8 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	fmt.Fprintf(stdout, "schema version %d (this roster knows up to %d)\n", st.Current, st.Known)
+	if st.Current > st.Known {
+		fmt.Fprintln(stdout, "the database is newer than this roster: run the newer roster (or its `migrate down`) before this one")
+	}
 	return nil
 }

@@ -40,7 +40,11 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		WriteTimeout:      time.Minute,
 		IdleTimeout:       2 * time.Minute,
 	}
-	a.Log.Info("roster listening", "addr", ln.Addr().String(), "dataDir", cfg.DataDir)
+	where := "sqlite:" + cfg.DataDir
+	if cfg.DatabaseURL != "" {
+		where = "postgres"
+	}
+	a.Log.Info("roster listening", "addr", ln.Addr().String(), "database", where)
 	fmt.Fprintf(stdout, "roster listening on http://%s\n", ln.Addr())
 
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))

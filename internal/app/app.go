@@ -54,6 +54,7 @@ func New(ctx context.Context, c Config, logOut io.Writer, opts Options) (*App, e
 	rec.Propagator = a.Service
 	a.Reconciler = rec
 	a.API = httpapi.New(a.Service, log)
+	a.API.RequestTimeout = c.RequestTimeout
 	return a, nil
 }
 

@@ -22,6 +22,7 @@ type Config struct {
 	RetryMax        time.Duration // ROSTER_RETRY_MAX
 	Lease           time.Duration // ROSTER_LEASE
 	ShutdownTimeout time.Duration // ROSTER_SHUTDOWN_TIMEOUT
+	RequestTimeout  time.Duration // ROSTER_REQUEST_TIMEOUT
 }
 
 // Defaults are the values used when a variable is unset.
@@ -36,6 +37,7 @@ var Defaults = Config{
 	RetryMax:        time.Minute,
 	Lease:           time.Minute,
 	ShutdownTimeout: 30 * time.Second,
+	RequestTimeout:  15 * time.Second,
 }
 
 // LoadConfig reads the configuration from getenv.
@@ -68,6 +70,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	dur("ROSTER_RETRY_MAX", &c.RetryMax)
 	dur("ROSTER_LEASE", &c.Lease)
 	dur("ROSTER_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	dur("ROSTER_REQUEST_TIMEOUT", &c.RequestTimeout)
 	if v := getenv("ROSTER_RETRY_ATTEMPTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {

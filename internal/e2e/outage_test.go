@@ -28,6 +28,27 @@ type cutter struct {
 	mu           sync.Mutex
 	ln           net.Listener
 	conns        []net.Conn
+	stalled      atomic.Bool // forward nothing, answer nothing, close nothing
+}
+
+// pipe copies from src to dst, holding every chunk while the proxy stalls.
+func (c *cutter) pipe(dst, src net.Conn) {
+	defer dst.Close()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := src.Read(buf)
+		for c.stalled.Load() {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n > 0 {
+			if _, werr := dst.Write(buf[:n]); werr != nil {
+				return
+			}
+		}
+		if err != nil {
+			return
+		}
+	}
 }
 
 func newCutter(t *testing.T, target string) *cutter {
@@ -60,8 +81,8 @@ func (c *cutter) serve(ln net.Listener) {
 			c.mu.Lock()
 			c.conns = append(c.conns, in, out)
 			c.mu.Unlock()
-			go func() { io.Copy(out, in); out.Close() }()
-			go func() { io.Copy(in, out); in.Close() }()
+			go c.pipe(out, in)
+			go c.pipe(in, out)
 		}
 	}()
 }
@@ -88,9 +109,10 @@ func (c *cutter) restore(t *testing.T) {
 }
 
 // TestDatabaseOutage: PostgreSQL goes away for three seconds during a load
-// of writes. Requests get 503 problem+json with Retry-After or succeed,
-// never a 500 or a hang; the service recovers by itself; every accepted
-// user exists afterwards and is provisioned.
+// of writes (connections refused and reset), then stalls for three more
+// (connections open, nothing answered). Requests get 503 problem+json with
+// Retry-After or succeed, never a 500 or a hang; the service recovers by
+// itself; every accepted user exists afterwards and is provisioned.
 func TestDatabaseOutage(t *testing.T) {
 	u, err := url.Parse(dbtest.PostgresURL(t))
 	if err != nil {
@@ -107,6 +129,7 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	a.API.RequestTimeout = time.Second
 	hs := httptest.NewServer(a.API.Handler())
 	defer hs.Close()
 	s := &server{t: t, URL: hs.URL, app: a, val: apitest.NewValidator(t)}
@@ -141,9 +164,13 @@ func TestDatabaseOutage(t *testing.T) {
 		})
 	}
 	time.Sleep(time.Second)
-	proxy.cut()
+	proxy.cut() // connections refused and reset
 	time.Sleep(3 * time.Second)
 	proxy.restore(t)
+	time.Sleep(time.Second)
+	proxy.stalled.Store(true) // the database stops answering, connections stay open
+	time.Sleep(3 * time.Second)
+	proxy.stalled.Store(false)
 	time.Sleep(2 * time.Second)
 	close(done)
 	wg.Wait()

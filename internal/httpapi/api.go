@@ -25,6 +25,9 @@ const MaxBody = 1 << 20
 type API struct {
 	svc *service.Service
 	log *slog.Logger
+	// RequestTimeout bounds a request's work (default 15 s): past it the
+	// answer is 503, never a hang, even when the database stalls.
+	RequestTimeout time.Duration
 }
 
 // New returns the API.
@@ -32,7 +35,7 @@ func New(svc *service.Service, log *slog.Logger) *API {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &API{svc: svc, log: log}
+	return &API{svc: svc, log: log, RequestTimeout: 15 * time.Second}
 }
 
 // handlerFunc is a handler that returns its error for the one error mapper.
@@ -92,7 +95,13 @@ func (a *API) middleware(next http.Handler) http.Handler {
 			log = log.With("accountId", acc)
 		}
 		sw := &statusWriter{ResponseWriter: w}
-		r = r.WithContext(context.WithValue(r.Context(), logKey, log))
+		ctx := context.WithValue(r.Context(), logKey, log)
+		if a.RequestTimeout > 0 {
+			var cancel context.CancelFunc
+			ctx, cancel = context.WithTimeout(ctx, a.RequestTimeout)
+			defer cancel()
+		}
+		r = r.WithContext(ctx)
 		defer func() {
 			if p := recover(); p != nil {
 				log.Error("panic", "panic", p)

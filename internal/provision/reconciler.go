@@ -1,11 +1,14 @@
 package provision
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -14,7 +17,7 @@ import (
 
 // Propagator carries pending profile changes to users, one batch per call.
 type Propagator interface {
-	Propagate(ctx context.Context, owner string) (bool, error)
+	Propagate(ctx context.Context, owner string, lease time.Duration) (bool, error)
 }
 
 // Reconciler claims due provisioning records, runs their provisioners and
@@ -144,7 +147,7 @@ func (r *Reconciler) RunOnce(ctx context.Context) (bool, error) {
 // round propagates one batch of a profile change and provisions one batch
 // of due records; it reports whether there was anything to do.
 func (r *Reconciler) round(ctx context.Context) (bool, error) {
-	propagated, err := r.Propagator.Propagate(ctx, r.Owner)
+	propagated, err := r.Propagator.Propagate(ctx, r.Owner, r.Lease)
 	if err != nil {
 		return false, fmt.Errorf("propagate: %w", err)
 	}
@@ -227,6 +230,12 @@ func (r *Reconciler) provisionAll(ctx context.Context, jobs []roster.Aspect) err
 func (r *Reconciler) record(ctx context.Context, done []finished) error {
 	ctx, cancel := context.WithTimeout(ctx, r.Lease)
 	defer cancel()
+	// One order for every writer of these rows (account, user, aspect), so
+	// transactions that lock several of them never deadlock.
+	slices.SortFunc(done, func(a, b finished) int {
+		return cmp.Or(strings.Compare(a.aspect.AccountID, b.aspect.AccountID),
+			strings.Compare(a.aspect.UserID, b.aspect.UserID), strings.Compare(a.aspect.Name, b.aspect.Name))
+	})
 	return r.Store.Write(ctx, func(tx roster.Tx) error {
 		for _, f := range done {
 			if err := tx.FinishAspect(ctx, r.Owner, f.aspect, f.outcome); err != nil {

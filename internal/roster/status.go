@@ -147,6 +147,7 @@ type Propagation struct {
 	Version              int64
 	Cursor               string // the last user id done
 	Done                 bool
+	LeaseOwner           string // the worker that claimed it, if any
 }
 
 // Provisioner brings one aspect of one user to its desired state in the

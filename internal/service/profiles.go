@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"slices"
+	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -247,42 +248,60 @@ func (s *Service) ListProfiles(ctx context.Context, accountID string, lp ListPar
 const PropagationBatch = 200
 
 // Propagate carries one batch of one pending profile change to the
-// profile's users, in one transaction; it reports whether there was work.
-// A crash loses nothing: the cursor advances with the batch it covers.
-func (s *Service) Propagate(ctx context.Context, owner string) (bool, error) {
-	worked := false
-	err := s.store.Write(ctx, func(tx roster.Tx) error {
-		prop, err := tx.ClaimPropagation(ctx, owner, 0)
-		if err != nil || prop == nil {
-			return err
-		}
-		worked = true
+// profile's users; it reports whether there was work. The change is
+// claimed with a lease in a transaction of its own, then the batch runs
+// under the account's lock, so it never holds the propagation's row while
+// waiting for the account (a profile PUT takes them in the other order). A
+// crash loses nothing: the cursor advances with the batch it covers, and
+// another worker takes the claim over when the lease runs out.
+func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration) (bool, error) {
+	var prop *roster.Propagation
+	err := s.store.Write(ctx, func(tx roster.Tx) (err error) {
+		prop, err = tx.ClaimPropagation(ctx, owner, lease)
+		return err
+	})
+	if err != nil || prop == nil {
+		return false, err
+	}
+	err = s.store.Write(ctx, func(tx roster.Tx) error {
 		if err := tx.LockScope(ctx, prop.AccountID); err != nil {
 			return err
 		}
-		p, err := tx.GetProfile(ctx, prop.AccountID, prop.ProfileID)
+		cur, err := tx.GetPropagation(ctx, prop.AccountID, prop.ProfileID)
+		if roster.ErrorCode(err) == roster.ENOTFOUND || err == nil && (cur.LeaseOwner != owner || cur.Version != prop.Version) {
+			return nil // the profile changed or was deleted since the claim: the new claim will do it
+		}
 		if err != nil {
 			return err
 		}
-		users, err := tx.UsersOfProfile(ctx, prop.AccountID, prop.ProfileID, prop.Cursor, PropagationBatch)
-		if err != nil {
-			return err
-		}
-		c := change{propagating: true}
-		for _, u := range users {
-			if err := propagateTo(ctx, tx, u, p, c); err != nil {
-				return err
-			}
-			prop.Cursor = u.ID
-		}
-		prop.Done = len(users) < PropagationBatch
-		_, err = tx.AdvancePropagation(ctx, owner, prop, 0)
-		return err
+		return s.propagateBatch(ctx, tx, owner, cur)
 	})
-	if worked && err == nil {
+	if err == nil {
 		s.wake()
 	}
-	return worked, err
+	return true, err
+}
+
+func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string, prop *roster.Propagation) error {
+	p, err := tx.GetProfile(ctx, prop.AccountID, prop.ProfileID)
+	if err != nil {
+		return err
+	}
+	users, err := tx.UsersOfProfile(ctx, prop.AccountID, prop.ProfileID, prop.Cursor, PropagationBatch)
+	if err != nil {
+		return err
+	}
+	c := change{propagating: true}
+	for _, u := range users {
+		if err := propagateTo(ctx, tx, u, p, c); err != nil {
+			return err
+		}
+		prop.Cursor = u.ID
+	}
+	prop.Done = len(users) < PropagationBatch
+	// Released (lease 0): the next batch may run on any worker.
+	_, err = tx.AdvancePropagation(ctx, owner, prop, 0)
+	return err
 }
 
 func propagateTo(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Profile, c change) error {

@@ -38,7 +38,14 @@ func nullJSON(b []byte) any {
 
 // Aspects returns the provisioning records of a user, by name.
 func (t *Tx) Aspects(ctx context.Context, accountID, userID string) (map[string]roster.Aspect, error) {
-	rows, err := t.query(ctx, `SELECT `+aspectCols+` FROM aspects WHERE account_id = ? AND user_id = ?`, accountID, userID)
+	// In a write transaction the rows are locked (PostgreSQL), so a worker
+	// recording an outcome cannot slip in between this read and the write
+	// that follows it; it waits, then sees the new desired version.
+	lock := ""
+	if t.writable {
+		lock = t.d.forUpdate
+	}
+	rows, err := t.query(ctx, `SELECT `+aspectCols+` FROM aspects WHERE account_id = ? AND user_id = ? ORDER BY name`+lock, accountID, userID)
 	if err != nil {
 		return nil, err
 	}
@@ -191,8 +198,8 @@ func (t *Tx) StartPropagation(ctx context.Context, accountID, profileID string, 
 func (t *Tx) GetPropagation(ctx context.Context, accountID, profileID string) (*roster.Propagation, error) {
 	p := roster.Propagation{AccountID: accountID, ProfileID: profileID}
 	var done int
-	err := t.queryRow(ctx, `SELECT version, cursor, done FROM propagations WHERE account_id = ? AND profile_id = ?`,
-		accountID, profileID).Scan(&p.Version, &p.Cursor, &done)
+	err := t.queryRow(ctx, `SELECT version, cursor, done, lease_owner FROM propagations WHERE account_id = ? AND profile_id = ?`,
+		accountID, profileID).Scan(&p.Version, &p.Cursor, &done, &p.LeaseOwner)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, roster.NotFound("roster.Propagation")
 	}
@@ -210,6 +217,7 @@ func (t *Tx) ClaimPropagation(ctx context.Context, owner string, lease time.Dura
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
+	p.LeaseOwner = owner
 	return &p, err
 }
 

@@ -21,6 +21,8 @@ type dialect struct {
 	// skipLocked ends the subquery that picks work to claim: on PostgreSQL
 	// it makes replicas claim different rows without waiting for each other.
 	skipLocked string
+	// forUpdate locks the rows a write transaction reads before it writes them.
+	forUpdate string
 	// readOpts and writeOpts start read and write transactions.
 	readOpts, writeOpts *sql.TxOptions
 	// lockScope serializes write transactions of one scope (an account):
@@ -47,6 +49,7 @@ var postgres = dialect{
 	name:        "postgres",
 	rebind:      dollarParams,
 	skipLocked:  " FOR UPDATE SKIP LOCKED",
+	forUpdate:   " FOR UPDATE",
 	readOpts:    &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	lockScope:   `SELECT pg_advisory_xact_lock(hashtext(?))`,
 	classify:    classifyPostgres,
@@ -72,7 +75,7 @@ func classifyPostgres(err error) string {
 		case pe.Code == "23505", pe.Code == "23503":
 			return roster.ECONFLICT
 		case pe.Code == "40001", pe.Code == "40P01":
-			return roster.ECONFLICT
+			return roster.EUNAVAILABLE
 		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"), pe.Code == "53300":
 			return roster.EUNAVAILABLE
 		}

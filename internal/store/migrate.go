@@ -70,10 +70,31 @@ func (s *Store) loadMigrations() ([]migration, error) {
 	return out, nil
 }
 
+// migrationLock is the PostgreSQL advisory lock key that serializes
+// migrations of replicas starting at the same time.
+const migrationLock = 7_262_773_411
+
 // Migrate moves the schema in the direction ("up", "down" or "status") and
-// returns the state after it. Up refuses a database newer than this
-// program knows: an older roster must not run on a newer schema.
+// returns the state after it. Up and down refuse a database newer than this
+// program knows: an older roster must not run on a newer schema. Replicas
+// migrating at once take turns (PostgreSQL advisory lock); the later ones
+// find the work done.
 func (s *Store) Migrate(ctx context.Context, direction string) (MigrationState, error) {
+	if s.dialect.name == "postgres" {
+		conn, err := s.write.Conn(ctx)
+		if err != nil {
+			return MigrationState{}, s.wrap(err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+			return MigrationState{}, s.wrap(err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	}
+	return s.migrate(ctx, direction)
+}
+
+func (s *Store) migrate(ctx context.Context, direction string) (MigrationState, error) {
 	var st MigrationState
 	all, err := s.loadMigrations()
 	if err != nil {
@@ -88,12 +109,13 @@ func (s *Store) Migrate(ctx context.Context, direction string) (MigrationState, 
 	if err := s.write.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&st.Current); err != nil {
 		return st, fmt.Errorf("migrate: %w", s.wrap(err))
 	}
+	if direction == MigrateStatus {
+		return st, nil
+	}
 	if st.Current > st.Known {
 		return st, fmt.Errorf("the database schema is version %d but this roster knows only up to %d: run a newer roster", st.Current, st.Known)
 	}
 	switch direction {
-	case MigrateStatus:
-		return st, nil
 	case MigrateUp:
 		for _, m := range all {
 			if m.version > st.Current {

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"time"
 
 	"github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver
@@ -13,8 +14,8 @@ import (
 
 // OpenPostgres connects to the PostgreSQL database of url (postgres://…).
 // It does not migrate: see Open and Migrate.
-func OpenPostgres(ctx context.Context, url string) (*Store, error) {
-	db, err := sql.Open("pgx", url)
+func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
+	db, err := sql.Open("pgx", withConnectTimeout(dsn))
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
@@ -28,6 +29,22 @@ func OpenPostgres(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: cannot reach the database: %w", err)
 	}
 	return &Store{write: db, read: db, dialect: postgres, now: time.Now, closed: make(chan struct{})}, nil
+}
+
+// withConnectTimeout bounds how long opening a connection may take (5 s
+// unless the URL says otherwise): a database that accepts TCP but never
+// answers must not hang requests.
+func withConnectTimeout(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return dsn
+	}
+	q := u.Query()
+	if q.Get("connect_timeout") == "" {
+		q.Set("connect_timeout", "5")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
 }
 
 // workChannel is the PostgreSQL notification channel of new provisioning work.
@@ -58,7 +75,9 @@ func (s *Store) notifyLoop() {
 		case <-s.notifyCh:
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		s.write.ExecContext(ctx, `SELECT pg_notify('`+workChannel+`', '')`)
+		// On failure the other replicas still find the work within a
+		// second: their idle loop looks at the database at least that often.
+		_, _ = s.write.ExecContext(ctx, `SELECT pg_notify('`+workChannel+`', '')`)
 		cancel()
 	}
 }

@@ -129,7 +129,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, stmts *stmtCache, opts *sql
 		}
 		return &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database is not reachable; retry shortly.", Err: err}
 	}
-	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: stmts}
+	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: stmts, writable: opts == nil || !opts.ReadOnly}
 	err = fn(t)
 	if err != nil {
 		sqltx.Rollback()
@@ -170,6 +170,7 @@ type Tx struct {
 	now        time.Time
 	stmts      *stmtCache
 	unprepared []string // queries to prepare once the transaction is over
+	writable   bool
 }
 
 // LockScope makes write transactions that lock the same scope (an account

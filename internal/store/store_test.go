@@ -139,3 +139,31 @@ func testMigrations(t *testing.T, s *Store) {
 		t.Fatalf("migrating a schema newer than the program: err %v, want a refusal", err)
 	}
 }
+
+// TestConcurrentMigrations: replicas starting at once on an empty
+// database all succeed; one migrates, the others find it done.
+func TestConcurrentMigrations(t *testing.T) {
+	for _, backend := range dbtest.Backends() {
+		t.Run(backend, func(t *testing.T) {
+			url, dir := "", t.TempDir()
+			if backend == "postgres" {
+				url = dbtest.PostgresURL(t)
+			}
+			errs := make(chan error, 3)
+			for range 3 {
+				go func() {
+					s, err := Open(context.Background(), url, dir)
+					if err == nil {
+						s.Close()
+					}
+					errs <- err
+				}()
+			}
+			for range 3 {
+				if err := <-errs; err != nil {
+					t.Errorf("a replica failed to start: %v", err)
+				}
+			}
+		})
+	}
+}
