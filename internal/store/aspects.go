@@ -207,12 +207,14 @@ func (t *Tx) GetPropagation(ctx context.Context, accountID, profileID string) (*
 	return &p, err
 }
 
-// ClaimPropagation leases one unfinished propagation to owner.
+// ClaimPropagation leases one unfinished propagation to owner: one whose
+// lease ran out, or one owner already holds (its last batch failed).
 func (t *Tx) ClaimPropagation(ctx context.Context, owner string, lease time.Duration) (*roster.Propagation, error) {
 	p := roster.Propagation{}
 	err := t.queryRow(ctx, `UPDATE propagations SET lease_owner = ?, lease_until = ?
-		WHERE (account_id, profile_id) IN (SELECT account_id, profile_id FROM propagations WHERE done = 0 AND lease_until <= ? LIMIT 1`+t.d.skipLocked+`)
-		RETURNING account_id, profile_id, version, cursor`, owner, ms(t.now.Add(lease)), ms(t.now)).
+		WHERE (account_id, profile_id) IN (SELECT account_id, profile_id FROM propagations
+			WHERE done = 0 AND (lease_until <= ? OR lease_owner = ?) LIMIT 1`+t.d.skipLocked+`)
+		RETURNING account_id, profile_id, version, cursor`, owner, ms(t.now.Add(lease)), ms(t.now), owner).
 		Scan(&p.AccountID, &p.ProfileID, &p.Version, &p.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil

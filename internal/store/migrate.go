@@ -119,7 +119,7 @@ func (s *Store) migrate(ctx context.Context, direction string) (MigrationState, 
 	case MigrateUp:
 		for _, m := range all {
 			if m.version > st.Current {
-				if err := s.applyMigration(ctx, m.up, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, m.version, ms(s.now())); err != nil {
+				if err := s.applyMigration(ctx, m.version-1, m.up, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, m.version, ms(s.now())); err != nil {
 					return st, fmt.Errorf("migrate up to %d: %w", m.version, err)
 				}
 				st.Current = m.version
@@ -128,7 +128,7 @@ func (s *Store) migrate(ctx context.Context, direction string) (MigrationState, 
 	case MigrateDown:
 		for i := len(all) - 1; i >= 0; i-- {
 			if m := all[i]; m.version == st.Current {
-				if err := s.applyMigration(ctx, m.down, `DELETE FROM schema_migrations WHERE version = ?`, m.version); err != nil {
+				if err := s.applyMigration(ctx, m.version, m.down, `DELETE FROM schema_migrations WHERE version = ?`, m.version); err != nil {
 					return st, fmt.Errorf("migrate down from %d: %w", m.version, err)
 				}
 				st.Current = 0
@@ -144,13 +144,23 @@ func (s *Store) migrate(ctx context.Context, direction string) (MigrationState, 
 	return st, nil
 }
 
-// applyMigration runs a migration's SQL and records it, in one transaction.
-func (s *Store) applyMigration(ctx context.Context, body, record string, args ...any) error {
+// applyMigration runs a migration's SQL and records it, in one transaction,
+// if the schema is still at version from: another process starting at the
+// same time may have done it already (SQLite's write transaction and
+// PostgreSQL's advisory lock make the check and the change one step).
+func (s *Store) applyMigration(ctx context.Context, from int, body, record string, args ...any) error {
 	tx, err := s.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
+	var current int
+	if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
+		return err
+	}
+	if current != from {
+		return nil
+	}
 	if _, err := tx.ExecContext(ctx, body); err != nil {
 		return err
 	}
