@@ -15,18 +15,10 @@ func TestWritesDuringPropagation(t *testing.T) {
 	s := newServer(t, map[string]string{"ROSTER_LEASE": "5s"})
 	seedAccount(s)
 	prof := s.must(202, "POST", path("/profiles"), voiceProfile).obj()["profileId"].(string)
-	ids := make([]string, 600)
+	ids := createUsers(s, 600, func(i int) string {
+		return userBody(fmt.Sprintf("busy%d@example.com", i), "Bu", "Sy", `, "profileId": "`+prof+`"`)
+	})
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i := range ids {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			ids[i] = s.must(202, "POST", path("/users"), userBody(fmt.Sprintf("busy%d@example.com", i), "Bu", "Sy",
-				`, "profileId": "`+prof+`"`)).obj()["userId"].(string)
-		})
-	}
-	wg.Wait()
 	stop := s.run()
 	defer stop()
 	deadline := time.Now().Add(3 * time.Second)

@@ -223,3 +223,30 @@ const (
 func path(p string) string { return base + p }
 
 func pathf(format string, args ...any) string { return base + fmt.Sprintf(format, args...) }
+
+// createUsers creates n users, eight requests at a time, with the bodies
+// body(0)…body(n-1), and returns their ids in that order. A failed create
+// fails the test once all requests are done.
+func createUsers(s *server, n int, body func(i int) string) []string {
+	s.t.Helper()
+	ids := make([]string, n)
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 8)
+	for i := range ids {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			r := s.do("POST", path("/users"), body(i))
+			if r.Status != 202 {
+				s.t.Errorf("create user %d = %d: %s", i, r.Status, r.Raw)
+				return
+			}
+			ids[i] = r.obj()["userId"].(string)
+		})
+	}
+	wg.Wait()
+	if s.t.Failed() {
+		s.t.FailNow()
+	}
+	return ids
+}

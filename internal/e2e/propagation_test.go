@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,17 +36,7 @@ func TestPropagation(t *testing.T) {
 	seedAccount(s)
 	prof := s.must(202, "POST", path("/profiles"), seedProfile).obj()["profileId"].(string)
 
-	ids := make([]string, propagationUsers)
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, 8)
-	for i := range ids {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			ids[i] = s.must(202, "POST", path("/users"), propagationUser(i, prof)).obj()["userId"].(string)
-		})
-	}
-	wg.Wait()
+	ids := createUsers(s, propagationUsers, func(i int) string { return propagationUser(i, prof) })
 	s.drain()
 	before := map[string]any{}
 	for i := 0; i < len(ids); i += ownChatEvery {
