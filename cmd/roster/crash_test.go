@@ -40,7 +40,8 @@ type proc struct {
 func startRoster(t *testing.T, bin, dataDir string, env ...string) *proc {
 	t.Helper()
 	cmd := exec.Command(bin, "serve")
-	cmd.Env = append(os.Environ(), append([]string{"ROSTER_ADDR=127.0.0.1:0", "ROSTER_DATA_DIR=" + dataDir}, env...)...)
+	cmd.Env = append(os.Environ(), append([]string{"ROSTER_ADDR=127.0.0.1:0", "ROSTER_DATA_DIR=" + dataDir,
+		"ROSTER_BOOTSTRAP_TOKEN=" + operatorToken, "ROSTER_RATE_ACCOUNT=0", "ROSTER_RATE_CREDENTIAL=0"}, env...)...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -68,11 +69,15 @@ func (p *proc) kill() {
 	}
 }
 
+// operatorToken is the operator credential the tests start roster with.
+const operatorToken = "rst_test-operator-token-of-at-least-32-characters"
+
 func (p *proc) call(method, path, body string) (int, map[string]any, error) {
 	req, _ := http.NewRequest(method, p.url+path, strings.NewReader(body))
 	if body != "" {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	req.Header.Set("Authorization", "Bearer "+operatorToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return 0, nil, err

@@ -2,6 +2,7 @@
 //
 //	roster serve                  run the HTTP API and the provisioning reconciler
 //	roster migrate status|up|down show or move the database schema
+//	roster bench [flags] [scenario ...] measure a roster under load
 package main
 
 import (
@@ -28,6 +29,8 @@ commands:
   serve                   run the HTTP API and the provisioning reconciler
   migrate status|up|down  show the schema version, apply new migrations, or undo the latest
                           (serve applies new migrations itself)
+  bench [flags] [scenario ...]
+                          measure throughput and latency under load (roster bench -h)
 
 configuration: ROSTER_* environment variables, see README.md
 `
@@ -43,6 +46,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, args[1:], getenv, stdout)
+	case "bench":
+		return benchCmd(ctx, args[1:], getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

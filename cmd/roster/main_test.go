@@ -5,6 +5,8 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -32,7 +34,8 @@ func (l *lockedBuffer) String() string {
 // logs, checks health, and shuts it down by cancelling its context.
 func TestServeAndShutdown(t *testing.T) {
 	dir := t.TempDir()
-	env := map[string]string{"ROSTER_ADDR": "127.0.0.1:0", "ROSTER_DATA_DIR": dir + "/data", "ROSTER_LOG_FORMAT": "json"}
+	env := map[string]string{"ROSTER_ADDR": "127.0.0.1:0", "ROSTER_DATA_DIR": dir + "/data", "ROSTER_LOG_FORMAT": "json",
+		"ROSTER_DEBUG_ADDR": "127.0.0.1:0"}
 	ctx, cancel := context.WithCancel(context.Background())
 	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
 	done := make(chan error, 1)
@@ -58,11 +61,16 @@ func TestServeAndShutdown(t *testing.T) {
 			t.Errorf("GET %s = %d %s", p, resp.StatusCode, body)
 		}
 	}
+	checkOperatorToken(t, url, dir+"/data/operator-token")
+	checkDebugListener(t, url, stderr.String())
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve returned %v after shutdown", err)
 	}
 	logs := stderr.String()
+	if n := strings.Count(logs, "operator token created"); n != 1 {
+		t.Errorf("the operator token's creation is logged %d times, want once:\n%s", n, logs)
+	}
 	for _, want := range []string{`"msg":"roster listening"`, `"msg":"roster shutting down"`, `"path":"/healthz"`} {
 		if !strings.Contains(logs, want) {
 			t.Errorf("JSON logs lack %s:\n%s", want, logs)
@@ -93,10 +101,11 @@ func TestMigrateCommand(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 	for _, step := range []struct{ cmd, want string }{
-		{"status", "schema version 0 (this roster knows up to 1)"},
-		{"up", "schema version 1 (this roster knows up to 1)"},
-		{"down", "schema version 0 (this roster knows up to 1)"},
-		{"up", "schema version 1 (this roster knows up to 1)"},
+		{"status", "schema version 0 (this roster knows up to 3)"},
+		{"up", "schema version 3 (this roster knows up to 3)"},
+		{"down", "schema version 2 (this roster knows up to 3)"},
+		{"down", "schema version 1 (this roster knows up to 3)"},
+		{"up", "schema version 3 (this roster knows up to 3)"},
 	} {
 		var out bytes.Buffer
 		if err := run(ctx, []string{"migrate", step.cmd}, getenv, &out, io.Discard); err != nil || strings.TrimSpace(out.String()) != step.want {
@@ -105,5 +114,64 @@ func TestMigrateCommand(t *testing.T) {
 	}
 	if err := run(ctx, []string{"migrate", "sideways"}, getenv, io.Discard, io.Discard); err == nil {
 		t.Error("migrate sideways: want a usage error")
+	}
+}
+
+// checkOperatorToken checks the generated operator credential: a file of
+// mode 0600 whose token is required by the API and works.
+func checkOperatorToken(t *testing.T, url, file string) {
+	t.Helper()
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatalf("no operator token file: %v", err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("%s has mode %v, want 0600", file, fi.Mode().Perm())
+	}
+	raw, _ := os.ReadFile(file)
+	tok := strings.TrimSpace(string(raw))
+	if len(tok) < 43 {
+		t.Fatalf("operator token %d characters long, want at least 43 (256 bits)", len(tok))
+	}
+	body := `{"accountId": "OPERAT", "name": "Operator test"}`
+	for _, c := range []struct {
+		auth string
+		want int
+	}{{"", 401}, {"Bearer " + tok + "x", 401}, {"Bearer " + tok, 201}} {
+		req, _ := http.NewRequest("POST", url+"/v1beta/accounts", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if c.auth != "" {
+			req.Header.Set("Authorization", c.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("POST /v1beta/accounts with %q = %d, want %d", c.auth, resp.StatusCode, c.want)
+		}
+	}
+}
+
+// checkDebugListener: pprof answers on ROSTER_DEBUG_ADDR, never on the API.
+func checkDebugListener(t *testing.T, api, logs string) {
+	t.Helper()
+	m := regexp.MustCompile(`"msg":"pprof listening","addr":"([^"]+)"`).FindStringSubmatch(logs)
+	if m == nil {
+		t.Fatalf("no pprof listener in the logs:\n%s", logs)
+	}
+	for _, c := range []struct {
+		url  string
+		want int
+	}{{"http://" + m[1] + "/debug/pprof/cmdline", 200}, {api + "/debug/pprof/cmdline", 404}} {
+		resp, err := http.Get(c.url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != c.want {
+			t.Errorf("GET %s = %d, want %d", c.url, resp.StatusCode, c.want)
+		}
 	}
 }

@@ -186,7 +186,10 @@ func checkDeliveries(t *testing.T, log *workerLog, ids map[string]bool, killed s
 
 // statuses posts a users:listStatuses request and decodes the array.
 func (p *proc) statuses(body string) ([]map[string]any, error) {
-	resp, err := http.Post(p.url+base+"/users:listStatuses", "application/json", strings.NewReader(body))
+	req, _ := http.NewRequest("POST", p.url+base+"/users:listStatuses", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+operatorToken)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return nil, err
 	}

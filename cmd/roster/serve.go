@@ -29,6 +29,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	}
 	defer a.Close()
+	if err := a.Bootstrap(ctx); err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return err
@@ -39,11 +42,17 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		ReadTimeout:       time.Minute,
 		WriteTimeout:      time.Minute,
 		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
 	}
 	where := "sqlite:" + cfg.DataDir
 	if cfg.DatabaseURL != "" {
 		where = "postgres"
 	}
+	stopDebug, err := debugListener(cfg.DebugAddr, a.Log)
+	if err != nil {
+		return err
+	}
+	defer stopDebug()
 	a.Log.Info("roster listening", "addr", ln.Addr().String(), "database", where)
 	fmt.Fprintf(stdout, "roster listening on http://%s\n", ln.Addr())
 

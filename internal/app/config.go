@@ -3,6 +3,7 @@
 package app
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -23,6 +24,11 @@ type Config struct {
 	Lease           time.Duration // ROSTER_LEASE
 	ShutdownTimeout time.Duration // ROSTER_SHUTDOWN_TIMEOUT
 	RequestTimeout  time.Duration // ROSTER_REQUEST_TIMEOUT
+	BootstrapToken  string        // ROSTER_BOOTSTRAP_TOKEN: the operator's token (else generated)
+	TokenTTL        time.Duration // ROSTER_TOKEN_TTL: access tokens' lifetime
+	RateAccount     float64       // ROSTER_RATE_ACCOUNT: requests/s per account (0: no limit)
+	RateCredential  float64       // ROSTER_RATE_CREDENTIAL: requests/s per credential (0: no limit)
+	DebugAddr       string        // ROSTER_DEBUG_ADDR: pprof listener (unset: none)
 }
 
 // Defaults are the values used when a variable is unset.
@@ -38,6 +44,9 @@ var Defaults = Config{
 	Lease:           time.Minute,
 	ShutdownTimeout: 30 * time.Second,
 	RequestTimeout:  15 * time.Second,
+	TokenTTL:        15 * time.Minute,
+	RateAccount:     2000,
+	RateCredential:  1000,
 }
 
 // LoadConfig reads the configuration from getenv.
@@ -54,6 +63,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	str("ROSTER_LOG_FORMAT", &c.LogFormat)
 	str("ROSTER_LOG_LEVEL", &c.LogLevel)
 	str("ROSTER_PROVISIONERS", &c.Provisioners)
+	str("ROSTER_BOOTSTRAP_TOKEN", &c.BootstrapToken)
+	str("ROSTER_DEBUG_ADDR", &c.DebugAddr)
 	var errs []error
 	dur := func(name string, dst *time.Duration) {
 		if v := getenv(name); v != "" {
@@ -71,6 +82,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	dur("ROSTER_LEASE", &c.Lease)
 	dur("ROSTER_SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	dur("ROSTER_REQUEST_TIMEOUT", &c.RequestTimeout)
+	dur("ROSTER_TOKEN_TTL", &c.TokenTTL)
+	errs = append(errs, rate(getenv, "ROSTER_RATE_ACCOUNT", &c.RateAccount), rate(getenv, "ROSTER_RATE_CREDENTIAL", &c.RateCredential))
+	if c.BootstrapToken != "" && len(c.BootstrapToken) < 43 {
+		errs = append(errs, fmt.Errorf("ROSTER_BOOTSTRAP_TOKEN: must be at least 43 characters, 256 random bits (e.g. openssl rand -base64 33)"))
+	}
 	if v := getenv("ROSTER_RETRY_ATTEMPTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
@@ -81,8 +97,19 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("ROSTER_LOG_FORMAT: %q is not text or json", c.LogFormat))
 	}
-	if len(errs) > 0 {
-		return c, errs[0]
+	return c, errors.Join(errs...)
+}
+
+// rate reads a rate in requests per second into dst, when set.
+func rate(getenv func(string) string, name string, dst *float64) error {
+	v := getenv(name)
+	if v == "" {
+		return nil
 	}
-	return c, nil
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 0 || f > 1e9 {
+		return fmt.Errorf("%s: %q is not a rate in requests per second (0 for no limit)", name, v)
+	}
+	*dst = f
+	return nil
 }

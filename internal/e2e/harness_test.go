@@ -18,6 +18,7 @@ import (
 	"github.com/roster-cc/roster/internal/app"
 	"github.com/roster-cc/roster/internal/dbtest"
 	"github.com/roster-cc/roster/internal/password"
+	"github.com/roster-cc/roster/internal/service"
 )
 
 // server is a roster wired as `roster serve` wires it, behind httptest.
@@ -29,7 +30,13 @@ type server struct {
 	app  *app.App
 	val  *apitest.Validator
 	logs *syncBuffer
+	// token is sent with every request that names no Authorization of
+	// its own: the operator's.
+	token string
 }
+
+// operatorToken is the operator credential of the test servers.
+const operatorToken = "rst_e2e-operator-token-of-at-least-32-characters"
 
 type syncBuffer struct {
 	mu sync.Mutex
@@ -56,7 +63,20 @@ const e2ePostgres = "ROSTER_TEST_E2E_POSTGRES"
 // schema); env overrides the configuration (ROSTER_* names).
 func newServer(t *testing.T, env map[string]string) *server {
 	t.Helper()
-	getenv := func(k string) string { return env[k] }
+	return newServerWith(t, env, nil)
+}
+
+type appOptions = app.Options
+
+// newServerWith is newServer with app options adjusted by opt.
+func newServerWith(t *testing.T, env map[string]string, opt func(*appOptions)) *server {
+	t.Helper()
+	getenv := func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		return map[string]string{"ROSTER_BOOTSTRAP_TOKEN": operatorToken, "ROSTER_RATE_ACCOUNT": "0", "ROSTER_RATE_CREDENTIAL": "0"}[k]
+	}
 	cfg, err := app.LoadConfig(getenv)
 	if err != nil {
 		t.Fatal(err)
@@ -66,8 +86,16 @@ func newServer(t *testing.T, env map[string]string) *server {
 		cfg.DatabaseURL = dbtest.PostgresURL(t)
 	}
 	logs := &syncBuffer{}
-	a, err := app.New(context.Background(), cfg, logs, app.Options{HashCost: password.Params{Memory: 1024, Time: 1, Threads: 1}})
+	opts := app.Options{HashCost: password.Params{Memory: 1024, Time: 1, Threads: 1},
+		Lockout: service.Lockout{Threshold: 5, Base: 100 * time.Millisecond, Max: time.Second}}
+	if opt != nil {
+		opt(&opts)
+	}
+	a, err := app.New(context.Background(), cfg, logs, opts)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Bootstrap(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(a.API.Handler())
@@ -75,7 +103,7 @@ func newServer(t *testing.T, env map[string]string) *server {
 		hs.Close()
 		a.Close()
 	})
-	return &server{t: t, URL: hs.URL, app: a, val: apitest.NewValidator(t), logs: logs}
+	return &server{t: t, URL: hs.URL, app: a, val: apitest.NewValidator(t), logs: logs, token: cfg.BootstrapToken}
 }
 
 // drain runs provisioning rounds until there is no due work left.
@@ -145,8 +173,14 @@ func (s *server) do(method, path string, body any, headers ...string) response {
 	if raw != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
+		if headers[i+1] == "" {
+			req.Header.Del(headers[i]) // "Authorization", "": no credential
+		}
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -177,6 +211,16 @@ func (s *server) must(want int, method, path string, body any, headers ...string
 		s.t.Fatalf("%s %s = %d, want %d: %s", method, path, r.Status, want, r.Raw)
 	}
 	return r
+}
+
+// mustJSON encodes v.
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // jsonOf parses a JSON literal for comparisons.

@@ -121,7 +121,8 @@ func TestDatabaseOutage(t *testing.T) {
 	proxy := newCutter(t, u.Host)
 	u.Host = proxy.addr
 	cfg, _ := app.LoadConfig(func(k string) string {
-		return map[string]string{"ROSTER_RETRY_BASE": "50ms", "ROSTER_RETRY_MAX": "200ms", "ROSTER_LEASE": "2s"}[k]
+		return map[string]string{"ROSTER_RETRY_BASE": "50ms", "ROSTER_RETRY_MAX": "200ms", "ROSTER_LEASE": "2s",
+			"ROSTER_BOOTSTRAP_TOKEN": operatorToken, "ROSTER_RATE_ACCOUNT": "0", "ROSTER_RATE_CREDENTIAL": "0"}[k]
 	})
 	cfg.DatabaseURL, cfg.DataDir = u.String(), t.TempDir()
 	a, err := app.New(context.Background(), cfg, io.Discard, app.Options{HashCost: password.Params{Memory: 1024, Time: 1, Threads: 1}})
@@ -129,10 +130,13 @@ func TestDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
+	if err := a.Bootstrap(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	a.API.RequestTimeout = time.Second
 	hs := httptest.NewServer(a.API.Handler())
 	defer hs.Close()
-	s := &server{t: t, URL: hs.URL, app: a, val: apitest.NewValidator(t)}
+	s := &server{t: t, URL: hs.URL, app: a, val: apitest.NewValidator(t), token: operatorToken}
 	seedAccount(s)
 	stop := s.run()
 	defer stop()
@@ -193,7 +197,10 @@ func TestDatabaseOutage(t *testing.T) {
 // postUser creates a user and returns the status, the new id and Retry-After.
 func postUser(t *testing.T, client *http.Client, base, login string) (int, string, string) {
 	body := `{"organizationNodeId": "EXMPLE", "loginId": "` + login + `", "firstName": "Ou", "lastName": "Tage", "roles": ["Agent"]}`
-	resp, err := client.Post(base+path("/users"), "application/json", strings.NewReader(body))
+	req, _ := http.NewRequest("POST", base+path("/users"), strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+operatorToken)
+	resp, err := client.Do(req)
 	if err != nil {
 		t.Errorf("POST during the outage: %v (a hang or a dropped connection)", err)
 		return 0, "", ""

@@ -9,9 +9,12 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/roster-cc/roster/internal/roster"
 	"github.com/roster-cc/roster/internal/service"
@@ -28,6 +31,15 @@ type API struct {
 	// RequestTimeout bounds a request's work (default 15 s): past it the
 	// answer is 503, never a hang, even when the database stalls.
 	RequestTimeout time.Duration
+
+	limits atomic.Pointer[limiters]
+}
+
+type limiters struct{ perAccount, perCredential *limiter }
+
+// SetLimits sets the rate limits (zero turns one off), also while serving.
+func (a *API) SetLimits(l Limits) {
+	a.limits.Store(&limiters{newLimiter(l.PerAccount), newLimiter(l.PerCredential)})
 }
 
 // New returns the API.
@@ -46,10 +58,13 @@ func (a *API) Handler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range a.routes() {
 		h := rt.handle
-		if rt.method == http.MethodPost && strings.HasPrefix(rt.path, "/v1beta/") && !strings.Contains(rt.path, ":") {
+		// Creates honour Idempotency-Key; not API clients, whose answer
+		// holds a secret that must be shown once and never stored.
+		if rt.method == http.MethodPost && rt.access != roster.AccessPublic && !strings.Contains(rt.path, ":") &&
+			!strings.HasSuffix(rt.path, "/clients") {
 			h = a.idempotent(h)
 		}
-		mux.Handle(rt.method+" "+rt.path, a.adapt(h))
+		mux.Handle(rt.method+" "+rt.path, a.adapt(a.guard(rt, h)))
 	}
 	mux.Handle("/", a.adapt(func(w http.ResponseWriter, r *http.Request) error {
 		if allowed := allowedMethods(mux, r); len(allowed) > 0 {
@@ -102,6 +117,8 @@ func (a *API) middleware(next http.Handler) http.Handler {
 			defer cancel()
 		}
 		r = r.WithContext(ctx)
+		// Readers of the body read one byte past MaxBody to tell 413.
+		r.Body = http.MaxBytesReader(sw, r.Body, MaxBody+1)
 		defer func() {
 			if p := recover(); p != nil {
 				log.Error("panic", "panic", p)
@@ -156,11 +173,40 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 
 func (a *API) adapt(h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxBody {
+			a.writeError(w, r, roster.Errorf(roster.ETOOLARGE, "The request body is larger than %d bytes.", MaxBody))
+			return
+		}
+		if err := checkText(r); err != nil {
+			a.writeError(w, r, err)
+			return
+		}
 		if err := h(w, r); err != nil {
 			a.writeError(w, r, err)
 		}
 	})
 }
+
+// checkText refuses query strings with text that is not UTF-8 or holds
+// NUL, which PostgreSQL cannot even compare: each is a violation. (Path
+// values are checked by guard, which knows the route.)
+func checkText(r *http.Request) error {
+	var vs roster.Violations
+	if q, err := url.ParseQuery(r.URL.RawQuery); err == nil {
+		for k, vals := range q {
+			for _, v := range vals {
+				if !plainText(k) || !plainText(v) {
+					vs.Add(strings.ToValidUTF8(strings.ReplaceAll(k, "\x00", ""), "?"), roster.VInvalidChars,
+						"must be UTF-8 without the NUL character")
+				}
+			}
+		}
+	}
+	return vs.Err()
+}
+
+// plainText reports whether s is UTF-8 without NUL.
+func plainText(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
 // writeJSON writes v as JSON with the status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {

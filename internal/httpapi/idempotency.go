@@ -33,7 +33,9 @@ func (a *API) idempotent(next handlerFunc) handlerFunc {
 		if err != nil {
 			return roster.Errorf(roster.EINVALID, "The request body could not be read.")
 		}
-		account, scoped := r.PathValue("accountId"), r.Method+" "+r.URL.Path+" "+key
+		// Keys are the caller's own: another credential's key is another key.
+		kind, actor := roster.PrincipalFrom(r.Context()).Actor()
+		account, scoped := r.PathValue("accountId"), r.Method+" "+r.URL.Path+" "+kind+":"+actor+" "+key
 		first, err := a.svc.ReserveIdempotency(r.Context(), account, scoped, requestHash(body))
 		if err != nil {
 			return err

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
+	"strconv"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -16,6 +18,9 @@ var statusOf = map[string]int{
 	roster.EMETHOD:       http.StatusMethodNotAllowed,
 	roster.ECONFLICT:     http.StatusConflict,
 	roster.EPRECONDITION: http.StatusPreconditionFailed,
+	roster.EUNAUTHORIZED: http.StatusUnauthorized,
+	roster.EFORBIDDEN:    http.StatusForbidden,
+	roster.ETOOMANY:      http.StatusTooManyRequests,
 	roster.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	roster.EUNSUPPORTED:  http.StatusUnsupportedMediaType,
 	roster.EUNAVAILABLE:  http.StatusServiceUnavailable,
@@ -30,6 +35,10 @@ type Problem struct {
 	Detail     string             `json:"detail"`
 	Instance   string             `json:"instance"`
 	Violations []roster.Violation `json:"violations,omitempty"`
+	// Error and ErrorDescription are RFC 6749 §5.2's members, on the
+	// answers of the OAuth 2.0 token endpoint only.
+	Error            string `json:"error,omitempty"`
+	ErrorDescription string `json:"error_description,omitempty"`
 }
 
 // writeError writes err as application/problem+json. Internal detail is
@@ -47,7 +56,10 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == roster.EUNAVAILABLE && roster.ErrorCode(err) != roster.EUNAVAILABLE {
 		msg = "The service is busy; retry shortly."
 	}
-	if status >= 500 {
+	switch {
+	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
+		logger(r).Info("the client went away", "status", status) // not the server's failure
+	case status >= 500:
 		logger(r).Error("request failed", "status", status, "err", err)
 	}
 	p := Problem{
@@ -63,6 +75,16 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if status == http.StatusServiceUnavailable {
 		w.Header().Set("Retry-After", "1")
+	}
+	var oe *oauthError
+	if errors.As(err, &oe) {
+		p.Error, p.ErrorDescription = oe.code, msg
+		if len(p.Violations) > 0 {
+			p.ErrorDescription = p.Violations[0].Field + ": " + p.Violations[0].Message
+		}
+	}
+	if re != nil && re.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(re.RetryAfter.Seconds()))))
 	}
 	b, _ := json.Marshal(p)
 	w.Header().Set("Content-Type", "application/problem+json")

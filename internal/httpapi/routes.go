@@ -1,12 +1,24 @@
 package httpapi
 
-import "net/http"
+import "github.com/roster-cc/roster/internal/roster"
 
-// route is one entry of the route table: a net/http pattern and its handler.
+// route is one entry of the route table: a net/http pattern, what it
+// requires of its caller (README: "Who may do what"), and its handler.
 type route struct {
 	method, path string
+	access       roster.Access
 	handle       handlerFunc
 }
+
+// Shorthands for the route table.
+const (
+	public    = roster.AccessPublic
+	operator  = roster.AccessOperator
+	admin     = roster.AccessAdmin
+	read      = roster.AccessRead
+	supervise = roster.AccessSupervise
+	self      = roster.AccessSelf
+)
 
 const acct = "/v1beta/accounts/{accountId}"
 
@@ -14,68 +26,83 @@ const acct = "/v1beta/accounts/{accountId}"
 // exactly these (a test fails when they drift apart).
 func (a *API) routes() []route {
 	return []route{
-		{"GET", "/healthz", a.healthz},
-		{"GET", "/readyz", a.readyz},
-		{"GET", "/openapi.json", a.openAPI},
-		{"GET", "/docs", a.docs},
+		{"GET", "/healthz", public, a.healthz},
+		{"GET", "/readyz", public, a.readyz},
+		{"GET", "/openapi.json", public, a.openAPI},
+		{"GET", "/docs", public, a.docs},
 
-		{"POST", "/v1beta/accounts", a.createAccount},
-		{"GET", acct, a.getAccount},
+		{"POST", "/oauth/token", public, a.oauthToken},
+		{"POST", acct + "/token", public, a.login},
+		{"DELETE", acct + "/token", self, a.logout},
+		{"GET", acct + "/me", self, a.me},
 
-		{"GET", acct + "/organizationNodes", a.listNodes},
-		{"POST", acct + "/organizationNodes", a.createNode},
-		{"GET", acct + "/organizationNodes/{nodeId}", a.getNode},
-		{"PUT", acct + "/organizationNodes/{nodeId}", a.replaceNode},
-		{"DELETE", acct + "/organizationNodes/{nodeId}", a.deleteNode},
+		{"POST", "/v1beta/accounts", operator, a.createAccount},
+		{"GET", acct, read, a.getAccount},
 
-		{"GET", acct + "/groups", a.listGroups},
-		{"POST", acct + "/groups", a.createGroup},
-		{"GET", acct + "/groups/{groupId}", a.getGroup},
-		{"PUT", acct + "/groups/{groupId}", a.replaceGroup},
-		{"DELETE", acct + "/groups/{groupId}", a.deleteGroup},
-		{"GET", acct + "/groups/{groupId}/members", a.groupMembers},
+		{"GET", acct + "/clients", read, a.listClients},
+		{"POST", acct + "/clients", admin, a.createClient},
+		{"GET", acct + "/clients/{clientId}", read, a.getClient},
+		{"DELETE", acct + "/clients/{clientId}", admin, a.deleteClient},
+		{"GET", acct + "/passwordPolicy", read, a.getPasswordPolicy},
+		{"PUT", acct + "/passwordPolicy", admin, a.putPasswordPolicy},
+		{"GET", acct + "/auditRecords", read, a.listAuditRecords},
 
-		{"GET", acct + "/queues", a.listQueues},
-		{"GET", acct + "/queues/{queueId}", a.getQueue},
-		{"PUT", acct + "/queues/{queueId}", a.putQueue},
-		{"DELETE", acct + "/queues/{queueId}", a.deleteQueue},
+		{"GET", acct + "/organizationNodes", read, a.listNodes},
+		{"POST", acct + "/organizationNodes", admin, a.createNode},
+		{"GET", acct + "/organizationNodes/{nodeId}", read, a.getNode},
+		{"PUT", acct + "/organizationNodes/{nodeId}", admin, a.replaceNode},
+		{"DELETE", acct + "/organizationNodes/{nodeId}", admin, a.deleteNode},
 
-		{"GET", acct + "/attributes", a.listAttributes},
-		{"GET", acct + "/attributes/{name}", a.getAttribute},
-		{"PUT", acct + "/attributes/{name}", a.putAttribute},
-		{"DELETE", acct + "/attributes/{name}", a.deleteAttribute},
+		{"GET", acct + "/groups", read, a.listGroups},
+		{"POST", acct + "/groups", admin, a.createGroup},
+		{"GET", acct + "/groups/{groupId}", read, a.getGroup},
+		{"PUT", acct + "/groups/{groupId}", admin, a.replaceGroup},
+		{"DELETE", acct + "/groups/{groupId}", admin, a.deleteGroup},
+		{"GET", acct + "/groups/{groupId}/members", supervise, a.groupMembers},
 
-		{"GET", acct + "/roles", a.listRoles},
+		{"GET", acct + "/queues", read, a.listQueues},
+		{"GET", acct + "/queues/{queueId}", read, a.getQueue},
+		{"PUT", acct + "/queues/{queueId}", admin, a.putQueue},
+		{"DELETE", acct + "/queues/{queueId}", admin, a.deleteQueue},
 
-		{"GET", acct + "/profiles", a.listProfiles},
-		{"POST", acct + "/profiles", a.createProfile},
-		{"POST", acct + "/profiles:listStatuses", a.listProfileStatuses},
-		{"GET", acct + "/profiles/{profileId}", a.getProfile},
-		{"PUT", acct + "/profiles/{profileId}", a.replaceProfile},
-		{"DELETE", acct + "/profiles/{profileId}", a.deleteProfile},
-		{"GET", acct + "/profiles/{profileId}/status", a.profileStatus},
+		{"GET", acct + "/attributes", read, a.listAttributes},
+		{"GET", acct + "/attributes/{name}", read, a.getAttribute},
+		{"PUT", acct + "/attributes/{name}", admin, a.putAttribute},
+		{"DELETE", acct + "/attributes/{name}", admin, a.deleteAttribute},
 
-		{"GET", acct + "/users", a.listUsers},
-		{"POST", acct + "/users", a.createUser},
-		{"POST", acct + "/users:search", a.searchUsers},
-		{"POST", acct + "/users:listStatuses", a.listUserStatuses},
-		{"GET", acct + "/users/{userId}", a.getUser},
-		{"PUT", acct + "/users/{userId}", a.replaceUser},
-		{"DELETE", acct + "/users/{userId}", a.deleteUser},
-		{"GET", acct + "/users/{userId}/status", a.userStatus},
+		{"GET", acct + "/roles", read, a.listRoles},
+
+		{"GET", acct + "/profiles", read, a.listProfiles},
+		{"POST", acct + "/profiles", admin, a.createProfile},
+		{"POST", acct + "/profiles:listStatuses", read, a.listProfileStatuses},
+		{"GET", acct + "/profiles/{profileId}", read, a.getProfile},
+		{"PUT", acct + "/profiles/{profileId}", admin, a.replaceProfile},
+		{"DELETE", acct + "/profiles/{profileId}", admin, a.deleteProfile},
+		{"GET", acct + "/profiles/{profileId}/status", read, a.profileStatus},
+
+		{"GET", acct + "/users", read, a.listUsers},
+		{"POST", acct + "/users", admin, a.createUser},
+		{"POST", acct + "/users:search", read, a.searchUsers},
+		{"POST", acct + "/users:listStatuses", read, a.listUserStatuses},
+		{"GET", acct + "/users/{userId}", supervise, a.getUser},
+		{"PUT", acct + "/users/{userId}", admin, a.replaceUser},
+		{"DELETE", acct + "/users/{userId}", admin, a.deleteUser},
+		{"GET", acct + "/users/{userId}/status", supervise, a.userStatus},
 	}
 }
 
-// Route is a method and path pattern of the route table, for tests and docs.
-type Route struct{ Method, Path string }
+// Route is a method and path pattern of the route table and its access,
+// for tests and docs.
+type Route struct {
+	Method, Path string
+	Access       roster.Access
+}
 
-// Routes returns the route table's methods and patterns.
+// Routes returns the route table's methods, patterns and access.
 func (a *API) Routes() []Route {
 	var out []Route
 	for _, r := range a.routes() {
-		out = append(out, Route{r.method, r.path})
+		out = append(out, Route{r.method, r.path, r.access})
 	}
 	return out
 }
-
-var _ = http.MethodGet

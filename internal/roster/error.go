@@ -3,6 +3,7 @@ package roster
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. Each maps to exactly one HTTP status in the transport's
@@ -13,6 +14,9 @@ const (
 	EMETHOD       = "method_not_allowed"  // 405: the resource does not answer this method
 	ECONFLICT     = "conflict"            // 409: duplicate or state conflict
 	EPRECONDITION = "precondition_failed" // 412: If-Match did not match
+	EUNAUTHORIZED = "unauthorized"        // 401: no valid credential
+	EFORBIDDEN    = "forbidden"           // 403: the credential may not do this
+	ETOOMANY      = "too_many_requests"   // 429: over a rate limit or locked out; see RetryAfter
 	ETOOLARGE     = "too_large"           // 413: request body over the limit
 	EUNSUPPORTED  = "unsupported_media"   // 415: wrong Content-Type
 	EUNAVAILABLE  = "unavailable"         // 503: a dependency is down; retry later
@@ -50,6 +54,8 @@ type Error struct {
 	Message    string
 	Violations []Violation
 	Err        error
+	// RetryAfter, for ETOOMANY, is how long the caller should wait.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

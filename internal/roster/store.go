@@ -98,5 +98,35 @@ type Tx interface {
 	PutIdempotency(ctx context.Context, accountID, key string, a *IdempotentAnswer) error
 	DeleteIdempotency(ctx context.Context, accountID, key string) error
 
+	UserByLogin(ctx context.Context, accountID, loginID string) (*User, error)
+
+	PutToken(ctx context.Context, t *Token) error
+	// GetToken returns an unexpired token by its hash, or ENOTFOUND.
+	GetToken(ctx context.Context, hash string) (*Token, error)
+	DeleteToken(ctx context.Context, hash string) error
+	DeleteTokensOf(ctx context.Context, accountID, kind, subjectID string) error
+	HasOperatorToken(ctx context.Context) (bool, error)
+	DeleteOperatorTokens(ctx context.Context, exceptHash string) error
+
+	CreateClient(ctx context.Context, c *APIClient) error
+	// GetClient finds a client of the account (of any account when
+	// accountID is empty), or ENOTFOUND.
+	GetClient(ctx context.Context, accountID, id string) (*APIClient, error)
+	ListClients(ctx context.Context, accountID string, page, size int) (Page[APIClient], error)
+	DeleteClient(ctx context.Context, accountID, id string) error
+
+	GetPasswordPolicy(ctx context.Context, accountID string) (PasswordPolicy, error)
+	PutPasswordPolicy(ctx context.Context, accountID string, p PasswordPolicy) error
+	AddPasswordHistory(ctx context.Context, accountID, userID, hash string, keep int) error
+	PasswordHistory(ctx context.Context, accountID, userID string, n int) ([]string, error)
+	// RecordLoginFailure counts an attempt and returns the count and the
+	// lock that held before it.
+	RecordLoginFailure(ctx context.Context, accountID, login string) (failures int, lockedUntil time.Time, err error)
+	LockLogin(ctx context.Context, accountID, login string, until time.Time) error
+	ClearLoginFailures(ctx context.Context, accountID, login string) error
+
+	AddAudit(ctx context.Context, r *AuditRecord) error
+	ListAudit(ctx context.Context, accountID string, f AuditFilter) (Page[AuditRecord], error)
+
 	PurgeExpired(ctx context.Context) error
 }

@@ -17,12 +17,14 @@ type User struct {
 	OwnedGroups        []string `json:"ownedGroups,omitzero"`
 	Features           Features `json:"features,omitzero"`
 
-	AccountID    string         `json:"-"`
-	Version      int64          `json:"-"`
-	PasswordHash string         `json:"-"`
-	Voice        *VoiceIdentity `json:"-"`
-	CreatedAt    time.Time      `json:"-"`
-	UpdatedAt    time.Time      `json:"-"`
+	AccountID    string `json:"-"`
+	Version      int64  `json:"-"`
+	PasswordHash string `json:"-"`
+	// PasswordChangedAt is when the password was last set (zero: none).
+	PasswordChangedAt time.Time      `json:"-"`
+	Voice             *VoiceIdentity `json:"-"`
+	CreatedAt         time.Time      `json:"-"`
+	UpdatedAt         time.Time      `json:"-"`
 }
 
 // UserInput is the body of a user create or replace. The read-only fields a

@@ -15,7 +15,6 @@ const (
 	MaxDescription = 1024
 	MaxRoles       = 11
 	MaxGroups      = 50
-	MinPassword    = 8
 )
 
 // Ref is a reference to another resource found in a request, with the path
@@ -43,9 +42,6 @@ func (in *UserInput) Validate() Violations {
 	personName(&vs, "lastName", in.LastName)
 	if in.OrganizationNodeID == "" {
 		vs.Add("organizationNodeId", VRequired, "is required")
-	}
-	if in.Password != "" {
-		checkPassword(&vs, "password", in.Password)
 	}
 	if in.UXProfileID != "" {
 		requireLen(&vs, "uxProfileId", in.UXProfileID, 1, MaxName)
@@ -206,25 +202,6 @@ func personName(vs *Violations, field, s string) {
 	requireLen(vs, field, s, MinPersonName, MaxName)
 	if len(*vs) == before && strings.ContainsAny(s, "<>^@#") {
 		vs.Add(field, VInvalidChars, "must not contain any of < > ^ @ #")
-	}
-}
-
-func checkPassword(vs *Violations, field, pw string) {
-	var lower, upper, digit, symbol bool
-	for _, r := range pw {
-		switch {
-		case unicode.IsLower(r):
-			lower = true
-		case unicode.IsUpper(r):
-			upper = true
-		case unicode.IsDigit(r):
-			digit = true
-		default:
-			symbol = true
-		}
-	}
-	if utf8.RuneCountInString(pw) < MinPassword || !lower || !upper || !digit || !symbol {
-		vs.Add(field, VInvalid, "must be at least %d characters with a lower-case letter, an upper-case letter, a digit and a symbol", MinPassword)
 	}
 }
 

@@ -38,7 +38,10 @@ func (s *Service) CreateAccount(ctx context.Context, in AccountInput) (*roster.A
 			}
 			_, err := tx.GetAccount(ctx, a.ID)
 			if roster.ErrorCode(err) == roster.ENOTFOUND {
-				return tx.CreateAccount(ctx, a, newUUID())
+				if err := tx.CreateAccount(ctx, a, newUUID()); err != nil {
+					return err
+				}
+				return audit(ctx, tx, a.ID, roster.AuditCreate, resAccount, a.ID, changedFields(nil, a))
 			}
 			if err != nil {
 				return err
@@ -128,7 +131,10 @@ func (s *Service) CreateNode(ctx context.Context, accountID string, in NodeInput
 		if _, err := tx.GetNode(ctx, accountID, n.ID); err == nil {
 			return roster.Errorf(roster.ECONFLICT, "Organization node %s already exists.", n.ID)
 		}
-		return tx.CreateNode(ctx, n)
+		if err := tx.CreateNode(ctx, n); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditCreate, resNode, n.ID, changedFields(nil, n))
 	})
 	return n, err
 }
@@ -159,6 +165,12 @@ func (s *Service) ReplaceNode(ctx context.Context, accountID, id string, in Node
 		if n, err = tx.GetNode(ctx, accountID, id); err != nil {
 			return err
 		}
+		old := *n
+		defer func() {
+			if err == nil {
+				err = audit(ctx, tx, accountID, roster.AuditUpdate, resNode, id, changedFields(old, n))
+			}
+		}()
 		n.Name = in.Name
 		if id == accountID {
 			if in.ParentID != "" {
@@ -204,7 +216,10 @@ func (s *Service) DeleteNode(ctx context.Context, accountID, id string) error {
 		if used {
 			return roster.Errorf(roster.ECONFLICT, "Organization node %s holds users or child nodes; move or delete them first.", id)
 		}
-		return tx.DeleteNode(ctx, accountID, id)
+		if err := tx.DeleteNode(ctx, accountID, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditDelete, resNode, id, nil)
 	})
 }
 

@@ -43,7 +43,10 @@ func (s *Service) CreateGroup(ctx context.Context, accountID string, in GroupInp
 		if err := groupNameFree(ctx, tx, accountID, g.Name, g.ID); err != nil {
 			return err
 		}
-		return tx.CreateGroup(ctx, g)
+		if err := tx.CreateGroup(ctx, g); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditCreate, resGroup, g.ID, changedFields(nil, g))
 	})
 	return g, err
 }
@@ -83,8 +86,12 @@ func (s *Service) ReplaceGroup(ctx context.Context, accountID, id string, in Gro
 		if err := groupNameFree(ctx, tx, accountID, in.Name, id); err != nil {
 			return err
 		}
+		old := *g
 		g.Name, g.Description = in.Name, in.Description
-		return tx.UpdateGroup(ctx, g)
+		if err := tx.UpdateGroup(ctx, g); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditUpdate, resGroup, id, changedFields(old, g))
 	})
 	return g, err
 }
@@ -102,7 +109,10 @@ func (s *Service) DeleteGroup(ctx context.Context, accountID, id string) error {
 		if err != nil {
 			return err
 		}
-		return tx.DeleteGroup(ctx, accountID, id)
+		if err := tx.DeleteGroup(ctx, accountID, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditDelete, resGroup, id, nil)
 	})
 }
 
@@ -124,6 +134,9 @@ func (s *Service) GroupMembers(ctx context.Context, accountID, id string, lp Lis
 	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
 		if _, err := tx.GetGroup(ctx, accountID, id); err != nil {
 			return err
+		}
+		if pr := roster.PrincipalFrom(ctx); pr != nil && !pr.CanRead() && !contains(pr.OwnedGroups, id) {
+			return roster.NotFound("Group")
 		}
 		var err error
 		out, err = s.listUsersTx(ctx, tx, accountID, f)

@@ -70,7 +70,7 @@ func (s *Service) CreateProfile(ctx context.Context, accountID string, in roster
 			return err
 		}
 		res = &ProfileResult{Profile: *p, Version: p.Version}
-		return nil
+		return audit(ctx, tx, accountID, roster.AuditCreate, resProfile, p.ID, changedFields(nil, p))
 	})
 	if err != nil {
 		return nil, err
@@ -113,7 +113,7 @@ func (s *Service) ReplaceProfile(ctx context.Context, accountID, id string, in r
 			return err
 		}
 		res = &ProfileResult{Profile: *p, Version: p.Version}
-		return nil
+		return audit(ctx, tx, accountID, roster.AuditUpdate, resProfile, id, changedFields(old, p))
 	})
 	if err != nil {
 		return nil, err
@@ -218,7 +218,10 @@ func (s *Service) DeleteProfile(ctx context.Context, accountID, id string, ifMat
 		for k := range profileChanges(nil, p) {
 			gone[k] = roster.ActionDelete
 		}
-		return tx.DeleteProfile(ctx, accountID, id, gone)
+		if err := tx.DeleteProfile(ctx, accountID, id, gone); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditDelete, resProfile, id, nil)
 	})
 }
 

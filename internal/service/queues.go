@@ -30,8 +30,14 @@ func (s *Service) PutQueue(ctx context.Context, accountID, id string, in QueueIn
 	q := &roster.Queue{AccountID: accountID, ID: id, Name: in.Name, Description: in.Description}
 	var created bool
 	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) (err error) {
-		created, err = tx.PutQueue(ctx, q)
-		return err
+		old, err := tx.GetQueue(ctx, accountID, id)
+		if err != nil && roster.ErrorCode(err) != roster.ENOTFOUND {
+			return err
+		}
+		if created, err = tx.PutQueue(ctx, q); err != nil {
+			return err
+		}
+		return auditPut(ctx, tx, accountID, resQueue, id, created, old, q)
 	})
 	return q, created, err
 }
@@ -59,7 +65,10 @@ func (s *Service) DeleteQueue(ctx context.Context, accountID, id string) error {
 		if err != nil {
 			return err
 		}
-		return tx.DeleteQueue(ctx, accountID, id)
+		if err := tx.DeleteQueue(ctx, accountID, id); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditDelete, resQueue, id, nil)
 	})
 }
 
@@ -94,8 +103,14 @@ func (s *Service) PutAttribute(ctx context.Context, accountID, name string, in A
 	a := &roster.Attribute{AccountID: accountID, Name: name, Category: cat, Value: val, Description: in.Description}
 	var created bool
 	err := s.inAccount(ctx, accountID, true, func(tx roster.Tx) (err error) {
-		created, err = tx.PutAttribute(ctx, a)
-		return err
+		old, err := tx.GetAttribute(ctx, accountID, name)
+		if err != nil && roster.ErrorCode(err) != roster.ENOTFOUND {
+			return err
+		}
+		if created, err = tx.PutAttribute(ctx, a); err != nil {
+			return err
+		}
+		return auditPut(ctx, tx, accountID, resAttribute, name, created, old, a)
 	})
 	return a, created, err
 }
@@ -123,7 +138,10 @@ func (s *Service) DeleteAttribute(ctx context.Context, accountID, name string) e
 		if err != nil {
 			return err
 		}
-		return tx.DeleteAttribute(ctx, accountID, name)
+		if err := tx.DeleteAttribute(ctx, accountID, name); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditDelete, resAttribute, name, nil)
 	})
 }
 

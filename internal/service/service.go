@@ -9,7 +9,9 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/roster-cc/roster/internal/password"
@@ -22,7 +24,16 @@ type Service struct {
 	log      *slog.Logger
 	hashCost password.Params
 	// wake tells the reconciler that new provisioning work was committed.
-	wake func()
+	wake     func()
+	tokenTTL time.Duration
+	lockout  Lockout
+	// dummyHash is verified for logins without a user or password, so
+	// that they cost what a wrong password costs.
+	dummyHash     string
+	verifications atomic.Int64
+	clock         func() time.Time
+	// hashSlots bounds the argon2id runs at once: each holds 19 MiB.
+	hashSlots chan struct{}
 }
 
 // Config configures a Service.
@@ -31,6 +42,10 @@ type Config struct {
 	Log      *slog.Logger
 	HashCost password.Params
 	Wake     func()
+	TokenTTL time.Duration // access tokens' lifetime (default 15 minutes)
+	Lockout  Lockout       // default DefaultLockout
+	// Clock, for tests, replaces the time that password ages are judged by.
+	Clock func() time.Time
 }
 
 // New returns a Service.
@@ -44,7 +59,19 @@ func New(c Config) *Service {
 	if c.HashCost == (password.Params{}) {
 		c.HashCost = password.Default
 	}
-	return &Service{store: c.Store, log: c.Log, hashCost: c.HashCost, wake: c.Wake}
+	if c.TokenTTL <= 0 {
+		c.TokenTTL = 15 * time.Minute
+	}
+	if c.Lockout.Threshold <= 0 {
+		c.Lockout = DefaultLockout
+	}
+	dummy, err := password.Hash(newSecret(""), c.HashCost)
+	if err != nil {
+		panic(err) // crypto/rand failed
+	}
+	return &Service{store: c.Store, log: c.Log, hashCost: c.HashCost, wake: c.Wake,
+		tokenTTL: c.TokenTTL, lockout: c.Lockout, dummyHash: dummy, clock: c.Clock,
+		hashSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
 // Ready reports whether the store answers.
@@ -62,6 +89,13 @@ func newUUID() string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// newHex32 returns 128 random bits as 32 hex digits.
+func newHex32() string {
+	var b [16]byte
+	rand.Read(b[:])
+	return fmt.Sprintf("%x", b[:])
 }
 
 // newCode6 returns six random upper-case letters.
@@ -101,4 +135,9 @@ type ListParams struct {
 	Page, PageSize int
 }
 
-func (s *Service) now() time.Time { return time.Now().UTC() }
+func (s *Service) now() time.Time {
+	if s.clock != nil {
+		return s.clock().UTC()
+	}
+	return time.Now().UTC()
+}

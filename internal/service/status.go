@@ -13,6 +13,11 @@ import (
 func (s *Service) UserStatus(ctx context.Context, accountID, id string) (*roster.UserStatus, error) {
 	var st *roster.UserStatus
 	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) (err error) {
+		if pr := roster.PrincipalFrom(ctx); pr != nil && !pr.CanRead() {
+			if _, _, err := readableUser(ctx, tx, accountID, id); err != nil {
+				return err
+			}
+		}
 		st, err = userStatus(ctx, tx, accountID, id)
 		return err
 	})

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 
-	"github.com/roster-cc/roster/internal/password"
 	"github.com/roster-cc/roster/internal/roster"
 )
 
@@ -29,7 +28,7 @@ func effectiveResult(u *roster.User, p *roster.Profile) *UserResult {
 // Errors: ENOTFOUND (account), EINVALID, ECONFLICT (loginId taken).
 func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.UserInput) (*UserResult, error) {
 	vs := in.Validate()
-	hash, err := s.hash(in.Password, vs)
+	hash, err := s.passwordHash(ctx, accountID, "", in.Password, "password", &vs)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +50,7 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.Us
 			return err
 		}
 		res = effectiveResult(u, p)
-		return nil
+		return audit(ctx, tx, accountID, roster.AuditCreate, resUser, u.ID, userFields(nil, u))
 	})
 	if err != nil {
 		return nil, err
@@ -60,13 +59,28 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.Us
 	return res, nil
 }
 
+// userFields names the fields of a user that a change set, the password
+// by name only.
+func userFields(old, new *roster.User) []string {
+	var o any
+	oldHash := ""
+	if old != nil {
+		o, oldHash = old, old.PasswordHash
+	}
+	f := changedFields(o, new)
+	if new.PasswordHash != oldHash {
+		f = append(f, fieldPassword)
+	}
+	return f
+}
+
 // ReplaceUser replaces the user's own fields (seed: PUT is a complete
 // replacement; the password is kept when none is sent). ifMatch is the
 // version from If-Match, 0 for none. A repeated PUT retries FAILED aspects.
 // Errors: ENOTFOUND, EINVALID, ECONFLICT, EPRECONDITION.
 func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in roster.UserInput, ifMatch []int64) (*UserResult, error) {
 	vs := in.Validate()
-	hash, err := s.hash(in.Password, vs)
+	hash, err := s.passwordHash(ctx, accountID, id, in.Password, "password", &vs)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +112,11 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 		if _, err := applyDesired(ctx, tx, u, p, change{client: true}); err != nil {
 			return err
 		}
+		if err := passwordChanged(ctx, tx, accountID, id, old.PasswordHash, u.PasswordHash); err != nil {
+			return err
+		}
 		res = effectiveResult(u, p)
-		return nil
+		return audit(ctx, tx, accountID, roster.AuditUpdate, resUser, id, userFields(old, u))
 	})
 	if err != nil {
 		return nil, err
@@ -127,8 +144,10 @@ func (s *Service) DeleteUser(ctx context.Context, accountID, id string, ifMatch 
 		if err := tx.DeleteUser(ctx, accountID, id); err != nil {
 			return err
 		}
-		_, err = applyDesired(ctx, tx, u, nil, change{client: true, deleted: true})
-		return err
+		if _, err = applyDesired(ctx, tx, u, nil, change{client: true, deleted: true}); err != nil {
+			return err
+		}
+		return audit(ctx, tx, accountID, roster.AuditDelete, resUser, id, nil)
 	})
 	if err == nil {
 		s.wake()
@@ -177,17 +196,13 @@ func firstErr(errs ...error) error {
 func (s *Service) GetUser(ctx context.Context, accountID, id string, own bool) (*UserResult, error) {
 	var res *UserResult
 	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
-		u, err := tx.GetUser(ctx, accountID, id)
+		u, p, err := readableUser(ctx, tx, accountID, id)
 		if err != nil {
 			return err
 		}
 		if own {
 			res = &UserResult{View: roster.Own(u), Version: u.Version}
 			return nil
-		}
-		p, err := profileOf(ctx, tx, u)
-		if err != nil {
-			return err
 		}
 		res = effectiveResult(u, p)
 		return nil
@@ -233,14 +248,6 @@ func profileOf(ctx context.Context, tx roster.Tx, u *roster.User) (*roster.Profi
 		return nil, nil
 	}
 	return tx.GetProfile(ctx, u.AccountID, u.ProfileID)
-}
-
-// hash hashes a valid password; with violations it does not spend the time.
-func (s *Service) hash(pw string, vs roster.Violations) (string, error) {
-	if pw == "" || len(vs) > 0 {
-		return "", nil
-	}
-	return password.Hash(pw, s.hashCost)
 }
 
 func userFromInput(accountID, id string, in roster.UserInput, hash string) *roster.User {

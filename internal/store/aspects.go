@@ -247,10 +247,12 @@ func (t *Tx) PurgeExpired(ctx context.Context) error {
 		`DELETE FROM user_tombstones WHERE deleted_at <= ?`,
 		`DELETE FROM profile_tombstones WHERE deleted_at <= ?`,
 		`DELETE FROM idempotency_keys WHERE created_at <= ?`,
+		`DELETE FROM login_failures WHERE updated_at <= ? AND locked_until <= updated_at + 86400000`,
 	} {
 		if _, err := t.exec(ctx, q, cutoff); err != nil {
 			return err
 		}
 	}
-	return nil
+	_, err := t.exec(ctx, `DELETE FROM tokens WHERE expires_at > 0 AND expires_at <= ?`, ms(t.now))
+	return err
 }

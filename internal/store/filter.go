@@ -6,14 +6,22 @@ import (
 	"github.com/roster-cc/roster/internal/roster"
 )
 
-// userColumns maps the filterable keys of users to columns.
+// userColumns maps the filterable keys of users to columns. The names are
+// kept lower-cased by roster (users.go) and indexed in byte order.
 var userColumns = map[string]string{
 	"loginId":            "u.login_lower",
-	"firstName":          "u.first_name",
-	"lastName":           "u.last_name",
+	"firstName":          "u.first_lower",
+	"lastName":           "u.last_lower",
 	"organizationNodeId": "u.org_node_id",
 	"profileId":          "u.profile_id",
 }
+
+// lowered are the columns that hold lower-cased text.
+var lowered = map[string]bool{"u.login_lower": true, "u.first_lower": true, "u.last_lower": true}
+
+// maxRune, appended to a prefix, is above every string that starts with
+// it, in byte order: prefix <= s < prefix+maxRune is "s starts with prefix".
+const maxRune = "\U0010FFFF"
 
 func whereUsers(accountID string, c *roster.Condition) (string, []any) {
 	var b strings.Builder
@@ -52,18 +60,31 @@ func writeCondition(b *strings.Builder, args *[]any, c *roster.Condition) {
 			OR (u.has_groups = 0 AND EXISTS (SELECT 1 FROM profile_groups g WHERE g.account_id = u.account_id AND g.profile_id = u.profile_id AND g.owned = 0 AND g.group_id = ?)))`)
 		*args = append(*args, c.Value, c.Value)
 	default:
-		col := userColumns[c.Key]
-		pattern := likeEscape(strings.ToLower(c.Value))
-		switch c.Operator {
-		case roster.OpStartsWith:
-			pattern += "%"
-		case roster.OpEndsWith:
-			pattern = "%" + pattern
-		case roster.OpContains:
-			pattern = "%" + pattern + "%"
-		}
-		b.WriteString("COALESCE(LOWER(" + col + "), '') LIKE ? ESCAPE '\\'")
-		*args = append(*args, pattern)
+		writeTextCondition(b, args, userColumns[c.Key], c)
+	}
+}
+
+// writeTextCondition writes a condition on a text column, ignoring case.
+// On the lower-cased columns, equality and prefixes are index ranges;
+// suffixes and substrings are LIKE patterns.
+func writeTextCondition(b *strings.Builder, args *[]any, col string, c *roster.Condition) {
+	v := strings.ToLower(c.Value)
+	if !lowered[col] { // ids: nullable, and kept as given
+		col = "COALESCE(LOWER(" + col + "), '')"
+	}
+	switch c.Operator {
+	case roster.OpEquals, roster.OpNotEquals: // NOT is written by the caller
+		b.WriteString(col + " = ?")
+		*args = append(*args, v)
+	case roster.OpStartsWith:
+		b.WriteString("(" + col + " >= ? AND " + col + " < ?)")
+		*args = append(*args, v, v+maxRune)
+	case roster.OpEndsWith:
+		b.WriteString(col + " LIKE ? ESCAPE '\\'")
+		*args = append(*args, "%"+likeEscape(v))
+	default: // CONTAINS
+		b.WriteString(col + " LIKE ? ESCAPE '\\'")
+		*args = append(*args, "%"+likeEscape(v)+"%")
 	}
 }
 
@@ -73,7 +94,7 @@ func likeEscape(s string) string {
 }
 
 func orderUsers(key string, desc bool) string {
-	col, ok := map[string]string{"loginId": "u.login_lower", "firstName": "u.first_name", "lastName": "u.last_name"}[key]
+	col, ok := map[string]string{"loginId": "u.login_lower", "firstName": "u.first_lower", "lastName": "u.last_lower"}[key]
 	if !ok {
 		col = "u.login_lower"
 	}

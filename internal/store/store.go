@@ -38,6 +38,11 @@ type Store struct {
 	notifyOnce sync.Once
 	notifyCh   chan struct{}
 	closed     chan struct{}
+
+	// SQLite's group commit (groupcommit.go): nil on PostgreSQL, whose
+	// own group commit serves concurrent connections.
+	writes        chan *writeReq
+	committerDone chan struct{}
 }
 
 // OpenSQLite opens (creating if missing) the database file roster.db under
@@ -62,6 +67,7 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
 	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
 		closed: make(chan struct{})}
+	s.startCommitter()
 	return s, nil
 }
 
@@ -89,6 +95,9 @@ func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error {
 	close(s.closed)
+	if s.committerDone != nil {
+		<-s.committerDone
+	}
 	errs := []error{s.writeStmts.close(), s.readStmts.close(), s.write.Close()}
 	if s.read != s.write {
 		errs = append(errs, s.read.Close())
@@ -108,10 +117,15 @@ func (s *Store) Read(ctx context.Context, fn func(roster.Tx) error) error {
 }
 
 // Write runs fn in a read-write transaction and commits when fn returns nil.
-// Everything fn does is atomic: a failing fn changes nothing.
+// Everything fn does is atomic: a failing fn changes nothing. On SQLite,
+// concurrent writes commit together (groupcommit.go); fn sees the writes
+// committed before it, as with one transaction after another.
 // On PostgreSQL a transaction that loses a deadlock is run again (fn must
 // only touch the database, which it does).
 func (s *Store) Write(ctx context.Context, fn func(roster.Tx) error) error {
+	if s.writes != nil {
+		return s.queueWrite(ctx, fn)
+	}
 	for attempt := 1; ; attempt++ {
 		err := s.run(ctx, s.write, s.writeStmts, s.dialect.writeOpts, fn)
 		if err == nil || !s.dialect.retryable(err) || attempt == 10 {
@@ -272,18 +286,22 @@ func (s *Store) TableContents(ctx context.Context) (map[string][]string, error) 
 }
 
 func (s *Store) tables(ctx context.Context) ([]string, error) {
-	rows, err := s.read.QueryContext(ctx, s.dialect.tablesQuery)
+	return scanStrings(s.read.QueryContext(ctx, s.dialect.tablesQuery))
+}
+
+// scanStrings reads the one text column of a query's rows.
+func scanStrings(rows *sql.Rows, err error) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var tables []string
+	var out []string
 	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
+		var v string
+		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		tables = append(tables, n)
+		out = append(out, v)
 	}
-	return tables, rows.Err()
+	return out, rows.Err()
 }

@@ -20,7 +20,7 @@ func forEachDB(t *testing.T, test func(t *testing.T, s *Store)) {
 	}
 }
 
-func mustOpen(t *testing.T, backend string) *Store {
+func mustOpen(t testing.TB, backend string) *Store {
 	t.Helper()
 	url := ""
 	if backend == "postgres" {

@@ -10,20 +10,26 @@ import (
 	"github.com/roster-cc/roster/internal/roster"
 )
 
-const userCols = `u.doc, u.password_hash, u.voice, u.version, u.status_action, u.created_at, u.updated_at`
+const userCols = `u.doc, u.password_hash, u.password_changed_at, u.voice, u.version, u.status_action, u.created_at, u.updated_at`
 
 // CreateUser inserts a user with version 1.
 func (t *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 	u.Version, u.CreatedAt, u.UpdatedAt = 1, t.now, t.now
+	if u.PasswordHash != "" {
+		u.PasswordChangedAt = t.now
+	}
 	doc, voice, err := userDocs(u)
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `INSERT INTO users (account_id, id, login_lower, first_name, last_name, org_node_id, profile_id,
-		has_roles, has_groups, doc, password_hash, voice, version, status_action, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
-		u.AccountID, u.ID, strings.ToLower(u.LoginID), u.FirstName, u.LastName, u.OrganizationNodeID, nullable(u.ProfileID),
-		b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash, voice, roster.ActionAdd, ms(t.now), ms(t.now)); err != nil {
+	if _, err := t.exec(ctx, `INSERT INTO users (account_id, id, login_lower, first_name, last_name, first_lower, last_lower,
+		org_node_id, profile_id, has_roles, has_groups, doc, password_hash, password_changed_at, voice, version, status_action,
+		created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
+		u.AccountID, u.ID, strings.ToLower(u.LoginID), u.FirstName, u.LastName, strings.ToLower(u.FirstName),
+		strings.ToLower(u.LastName), u.OrganizationNodeID, nullable(u.ProfileID),
+		b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash, ms(u.PasswordChangedAt), voice, roster.ActionAdd,
+		ms(t.now), ms(t.now)); err != nil {
 		return err
 	}
 	if _, err := t.exec(ctx, `DELETE FROM user_tombstones WHERE account_id = ? AND user_id = ?`, u.AccountID, u.ID); err != nil {
@@ -34,7 +40,8 @@ func (t *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 
 // UpdateUser stores the user's fields and bumps its version. action is the
 // status action of the change (UPDATE for a client's replace; propagation
-// keeps the current one by passing "").
+// keeps the current one by passing ""). A new password hash restarts the
+// password's age.
 func (t *Tx) UpdateUser(ctx context.Context, u *roster.User, action string) error {
 	u.Version++
 	u.UpdatedAt = t.now
@@ -42,13 +49,16 @@ func (t *Tx) UpdateUser(ctx context.Context, u *roster.User, action string) erro
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `UPDATE users SET login_lower = ?, first_name = ?, last_name = ?, org_node_id = ?, profile_id = ?,
-		has_roles = ?, has_groups = ?, doc = ?, password_hash = ?, voice = ?, version = ?,
+	if _, err := t.exec(ctx, `UPDATE users SET login_lower = ?, first_name = ?, last_name = ?, first_lower = ?, last_lower = ?,
+		org_node_id = ?, profile_id = ?,
+		has_roles = ?, has_groups = ?, doc = ?, password_hash = ?,
+		password_changed_at = CASE WHEN password_hash = ? THEN password_changed_at ELSE ? END, voice = ?, version = ?,
 		status_action = COALESCE(NULLIF(?, ''), status_action), updated_at = ?
 		WHERE account_id = ? AND id = ?`,
-		strings.ToLower(u.LoginID), u.FirstName, u.LastName, u.OrganizationNodeID, nullable(u.ProfileID),
-		b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash, voice, u.Version, action, ms(t.now),
-		u.AccountID, u.ID); err != nil {
+		strings.ToLower(u.LoginID), u.FirstName, u.LastName, strings.ToLower(u.FirstName), strings.ToLower(u.LastName),
+		u.OrganizationNodeID, nullable(u.ProfileID),
+		b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash, u.PasswordHash, ms(t.now), voice, u.Version,
+		action, ms(t.now), u.AccountID, u.ID); err != nil {
 		return err
 	}
 	return t.writeRefs(ctx, "user", u.AccountID, u.ID, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
@@ -98,6 +108,13 @@ func (t *Tx) UserStatusAction(ctx context.Context, accountID, id string) (string
 	return a, err
 }
 
+// UserByLogin returns the user with the login id (case-insensitive) or ENOTFOUND.
+func (t *Tx) UserByLogin(ctx context.Context, accountID, loginID string) (*roster.User, error) {
+	u, _, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users u WHERE u.account_id = ? AND u.login_lower = ?`,
+		accountID, strings.ToLower(loginID)), accountID)
+	return u, err
+}
+
 // LoginTaken reports whether another user of the account has the login id
 // (case-insensitive).
 func (t *Tx) LoginTaken(ctx context.Context, accountID, loginID, exceptID string) (bool, error) {
@@ -110,8 +127,8 @@ func (t *Tx) LoginTaken(ctx context.Context, accountID, loginID, exceptID string
 func scanUser(row scanner, accountID string) (*roster.User, string, error) {
 	var doc, hash, action string
 	var voice sql.NullString
-	var version, created, updated int64
-	err := row.Scan(&doc, &hash, &voice, &version, &action, &created, &updated)
+	var version, pwChanged, created, updated int64
+	err := row.Scan(&doc, &hash, &pwChanged, &voice, &version, &action, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", roster.NotFound("User")
 	}
@@ -129,14 +146,23 @@ func scanUser(row scanner, accountID string) (*roster.User, string, error) {
 		}
 	}
 	u.AccountID, u.PasswordHash, u.Version = accountID, hash, version
+	if hash != "" {
+		u.PasswordChangedAt = fromMS(pwChanged)
+	}
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
 	return &u, action, nil
 }
 
 // DeleteUser removes a user and leaves a tombstone for its status.
 func (t *Tx) DeleteUser(ctx context.Context, accountID, id string) error {
-	if _, err := t.exec(ctx, `DELETE FROM users WHERE account_id = ? AND id = ?`, accountID, id); err != nil {
-		return err
+	for _, q := range []string{
+		`DELETE FROM users WHERE account_id = ? AND id = ?`,
+		`DELETE FROM tokens WHERE account_id = ? AND kind = 'user' AND subject_id = ?`,
+		`DELETE FROM password_history WHERE account_id = ? AND user_id = ?`,
+	} {
+		if _, err := t.exec(ctx, q, accountID, id); err != nil {
+			return err
+		}
 	}
 	_, err := t.exec(ctx, `INSERT INTO user_tombstones (account_id, user_id, deleted_at) VALUES (?, ?, ?)
 		ON CONFLICT (account_id, user_id) DO UPDATE SET deleted_at = excluded.deleted_at`, accountID, id, ms(t.now))
@@ -155,9 +181,12 @@ func (t *Tx) UserDeleted(ctx context.Context, accountID, id string) (bool, error
 func (t *Tx) ListUsers(ctx context.Context, accountID string, f roster.UserFilter) (roster.Page[roster.User], error) {
 	where, args := whereUsers(accountID, f.Where)
 	order := orderUsers(f.OrderBy, f.Desc)
+	// The page is chosen on the indexes alone (they cover the filters and
+	// the order), then only its users' documents are read.
 	return pageOf(ctx, t, f.Page, f.PageSize,
 		`SELECT COUNT(*) FROM users u WHERE `+where,
-		`SELECT `+userCols+` FROM users u WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		`WITH page AS (SELECT u.account_id, u.id FROM users u WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?)
+		SELECT `+userCols+` FROM page JOIN users u ON u.account_id = page.account_id AND u.id = page.id ORDER BY `+order,
 		args, func(rows *sql.Rows) (roster.User, error) {
 			u, _, err := scanUser(rows, accountID)
 			if err != nil {

@@ -91,6 +91,11 @@ func (w *walker) value(tok json.Token, t reflect.Type, quoted bool) error {
 	if !accepts(tok, t, text, o != nil) {
 		return w.wrong(tok, roster.VWrongType, expected(k, text, o != nil))
 	}
+	if s, ok := tok.(string); ok && strings.ContainsRune(s, 0) {
+		// No database stores it, and no name or id needs it.
+		w.add(roster.VInvalidChars, "must not contain the NUL character (\\u0000)")
+		return nil
+	}
 	return w.contents(tok, t, o, text)
 }
 
