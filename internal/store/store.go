@@ -52,13 +52,20 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(dir, "roster.db")
-	pragmas := "_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
+	// busy_timeout comes first: the pragmas run in order on each new
+	// connection, and switching a new file to WAL takes a lock that
+	// replicas starting together must wait for, not fail on.
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
+	if err := firstConnection(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
 	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
@@ -69,6 +76,25 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 		closed: make(chan struct{})}
 	s.startCommitter()
 	return s, nil
+}
+
+// firstConnection opens the writer's connection, waiting while another
+// process holds the file: SQLite answers "busy" without waiting while a new
+// file is being switched to WAL by another process starting at the same
+// time, which busy_timeout does not cover.
+func firstConnection(ctx context.Context, db *sql.DB) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for wait := time.Millisecond; ; wait = min(2*wait, 100*time.Millisecond) {
+		err := db.PingContext(ctx)
+		if err == nil || sqlite.classify(err) != roster.EUNAVAILABLE || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+	}
 }
 
 // Open opens the store that databaseURL names (postgres://…) or, when it is
