@@ -3,6 +3,7 @@ package roster
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 )
 
@@ -191,4 +192,15 @@ func FoldDuplicates(list []string) []string {
 		}
 	}
 	return out
+}
+
+// InputOf returns the user's own fields as a replacement request: what a
+// dialect edits to change some of them and keep the others.
+func InputOf(u *User) UserInput {
+	return UserInput{
+		UserID: u.ID, OrganizationNodeID: u.OrganizationNodeID, LoginID: u.LoginID,
+		LastName: u.LastName, FirstName: u.FirstName, ProfileID: u.ProfileID, UXProfileID: u.UXProfileID,
+		Roles: slices.Clone(u.Roles), MemberOfGroups: slices.Clone(u.MemberOfGroups),
+		OwnedGroups: slices.Clone(u.OwnedGroups), Features: maps.Clone(u.Features),
+	}
 }

@@ -45,6 +45,7 @@ const (
 	VOutOfRange   = "out_of_range"
 	VTooMany      = "too_many"
 	VSyntax       = "syntax"
+	VReadOnly     = "read_only"
 )
 
 // Error is the domain error. Message is safe to show to clients; internal

@@ -124,6 +124,11 @@ type Tx interface {
 	RecordLoginFailure(ctx context.Context, accountID, login string) (failures int, lockedUntil time.Time, err error)
 	LockLogin(ctx context.Context, accountID, login string, until time.Time) error
 	ClearLoginFailures(ctx context.Context, accountID, login string) error
+	SetLastLogin(ctx context.Context, accountID, userID string) error
+	// LockedLogins returns which of the login names are locked out now.
+	LockedLogins(ctx context.Context, accountID string, logins []string) (map[string]bool, error)
+	// AccountsWithLogin returns up to two accounts with a user of the login name.
+	AccountsWithLogin(ctx context.Context, login string) ([]string, error)
 
 	AddAudit(ctx context.Context, r *AuditRecord) error
 	ListAudit(ctx context.Context, accountID string, f AuditFilter) (Page[AuditRecord], error)

@@ -1,6 +1,9 @@
 package roster
 
-import "time"
+import (
+	"encoding/json"
+	"time"
+)
 
 // User is a contact-center user's own (stored) fields. Fields left unset are
 // inherited from the user's profile; see Effective.
@@ -16,6 +19,13 @@ type User struct {
 	MemberOfGroups     []string `json:"memberOfGroups,omitzero"`
 	OwnedGroups        []string `json:"ownedGroups,omitzero"`
 	Features           Features `json:"features,omitzero"`
+
+	// The core fields the canonical dialect does not show (docs/dialects.md).
+	Archived           bool       `json:"archived,omitempty"`
+	MustChangePassword bool       `json:"mustChangePassword,omitempty"`
+	Extensions         Extensions `json:"extensions,omitzero"`
+	// LastLoginAt is the time of the last successful login (zero: never).
+	LastLoginAt time.Time `json:"-"`
 
 	AccountID    string `json:"-"`
 	Version      int64  `json:"-"`
@@ -43,6 +53,31 @@ type UserInput struct {
 	OwnedGroups        []string `json:"ownedGroups"`
 	Features           Features `json:"features"`
 	Inherited          []string `json:"inherited"`
+
+	// Core is set by the other dialects' writes only; a canonical write
+	// (Core nil) keeps the user's core fields as they are.
+	Core *UserCore `json:"-"`
+}
+
+// Dialects that keep fields of their own on a user.
+const (
+	DialectVonage = "vonage"
+	DialectGWS    = "gws"
+)
+
+// Extensions holds, per dialect, a user's fields that have no canonical
+// counterpart, as that dialect's JSON, so it can answer them unchanged.
+type Extensions map[string]json.RawMessage
+
+// UserCore is what a write through another dialect sets beside the
+// canonical fields: the core fields the canonical dialect does not show and
+// the dialect's extension. Such a write is held to the dialect's own rules
+// for names, not to the canonical ones.
+type UserCore struct {
+	Dialect            string
+	Archived           bool
+	MustChangePassword bool
+	Extension          json.RawMessage
 }
 
 // UserView is a user as the API shows it: the effective view (profile fields

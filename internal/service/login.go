@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -47,30 +49,9 @@ var errBadLogin = roster.Errorf(roster.EUNAUTHORIZED, "The loginId or password i
 // Errors: EINVALID, EUNAUTHORIZED, EFORBIDDEN (must change the password),
 // ETOOMANY (locked), EUNAVAILABLE (too many logins at once).
 func (s *Service) Login(ctx context.Context, accountID string, in LoginInput) (*IssuedToken, error) {
-	var vs roster.Violations
-	if strings.TrimSpace(in.LoginID) == "" || len(in.LoginID) > roster.MaxLoginID {
-		vs.Add("loginId", roster.VRequired, "is required (at most %d characters)", roster.MaxLoginID)
-	}
-	if in.Password == "" || len(in.Password) > 4*roster.MaxPasswordLength {
-		vs.Add("password", roster.VInvalid, "is required (at most %d bytes)", 4*roster.MaxPasswordLength)
-	}
-	if err := vs.Err(); err != nil {
-		return nil, err
-	}
-	u, pol, err := s.startLogin(ctx, accountID, in.LoginID)
+	u, pol, err := s.checkPassword(ctx, accountID, in.LoginID, in.Password)
 	if err != nil {
 		return nil, err
-	}
-	hash := s.dummyHash
-	if u != nil && u.PasswordHash != "" {
-		hash = u.PasswordHash
-	}
-	ok, err := s.verify(ctx, in.Password, hash)
-	if err != nil {
-		return nil, err
-	}
-	if !ok || hash == s.dummyHash {
-		return nil, errBadLogin
 	}
 	// The password is right: whatever follows (a refused new password
 	// too), the failures are forgiven, in the same write as the token.
@@ -85,6 +66,9 @@ func (s *Service) Login(ctx context.Context, accountID string, in LoginInput) (*
 				return err
 			}
 		}
+		if err := tx.SetLastLogin(ctx, accountID, u.ID); err != nil {
+			return err
+		}
 		out, err = s.issue(ctx, tx, roster.KindUser, accountID, u.ID, nil)
 		return err
 	})
@@ -97,19 +81,53 @@ func (s *Service) Login(ctx context.Context, accountID string, in LoginInput) (*
 	return out, nil
 }
 
+// checkPassword checks a login name and password: the lockout, the
+// argon2id verification (a dummy one for unknown logins) and that the user
+// is not archived. It returns the user and the account's password policy.
+func (s *Service) checkPassword(ctx context.Context, accountID, login, pw string) (*roster.User, roster.PasswordPolicy, error) {
+	var vs roster.Violations
+	if strings.TrimSpace(login) == "" || len(login) > roster.MaxLoginID {
+		vs.Add("loginId", roster.VRequired, "is required (at most %d characters)", roster.MaxLoginID)
+	}
+	if pw == "" || len(pw) > 4*roster.MaxPasswordLength {
+		vs.Add("password", roster.VInvalid, "is required (at most %d bytes)", 4*roster.MaxPasswordLength)
+	}
+	if err := vs.Err(); err != nil {
+		return nil, roster.PasswordPolicy{}, err
+	}
+	u, pol, err := s.startLogin(ctx, accountID, login)
+	if err != nil {
+		return nil, pol, err
+	}
+	hash := s.dummyHash
+	if u != nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	ok, err := s.verify(ctx, pw, hash)
+	if err != nil {
+		return nil, pol, err
+	}
+	if !ok || hash == s.dummyHash {
+		return nil, pol, errBadLogin
+	}
+	if u.Archived {
+		return nil, pol, roster.Errorf(roster.EFORBIDDEN, "This user is archived and cannot log in.")
+	}
+	return u, pol, nil
+}
+
+// ErrChangePassword marks the refusal of a login whose password must be
+// changed first (GWS answers it with its own status code).
+var ErrChangePassword = errors.New("the password must be changed")
+
 // loginPasswordChange returns the hash of the login's newPassword, which
 // is required when the password has expired or no longer meets the policy.
 func (s *Service) loginPasswordChange(ctx context.Context, u *roster.User, pol roster.PasswordPolicy, in LoginInput) (string, error) {
-	reason := ""
-	switch {
-	case pol.Expired(u.PasswordChangedAt, s.now()):
-		reason = "has expired"
-	case pol.Problem(in.Password) != "":
-		reason = "no longer meets the account's password policy"
-	}
+	reason := passwordChangeReason(u, pol, in.Password, s.now())
 	if in.NewPassword == "" {
 		if reason != "" {
-			return "", roster.Errorf(roster.EFORBIDDEN, "The password %s; log in again with newPassword to set a new one.", reason)
+			return "", &roster.Error{Code: roster.EFORBIDDEN, Err: ErrChangePassword,
+				Message: fmt.Sprintf("The password %s; log in again with newPassword to set a new one.", reason)}
 		}
 		return "", nil
 	}
@@ -117,6 +135,20 @@ func (s *Service) loginPasswordChange(ctx context.Context, u *roster.User, pol r
 		return "", roster.Invalid(roster.Violation{Field: "newPassword", Code: roster.VInvalid, Message: "must differ from the current password"})
 	}
 	return s.newPasswordHash(ctx, u, in.NewPassword, "newPassword")
+}
+
+// passwordChangeReason tells why a user's password must be changed before
+// it may be used, "" when it need not.
+func passwordChangeReason(u *roster.User, pol roster.PasswordPolicy, pw string, now time.Time) string {
+	switch {
+	case u.MustChangePassword:
+		return "must be changed at the first login"
+	case pol.Expired(u.PasswordChangedAt, now):
+		return "has expired"
+	case pol.Problem(pw) != "":
+		return "no longer meets the account's password policy"
+	}
+	return ""
 }
 
 // startLogin refuses a locked login name and otherwise counts the attempt

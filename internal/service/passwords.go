@@ -91,7 +91,7 @@ func (s *Service) setPassword(ctx context.Context, tx roster.Tx, u *roster.User,
 		return err
 	}
 	old := cur.PasswordHash
-	cur.PasswordHash = hash
+	cur.PasswordHash, cur.MustChangePassword = hash, false
 	if err := tx.UpdateUser(ctx, cur, ""); err != nil {
 		return err
 	}

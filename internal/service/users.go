@@ -2,6 +2,8 @@ package service
 
 import (
 	"context"
+	"fmt"
+	"maps"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -13,10 +15,16 @@ type UserResult struct {
 	View           roster.UserView
 	Version        int64
 	ProfileVersion int64
+	// Stored is the user as stored: its own fields and the core fields
+	// that only the other dialects show.
+	Stored *roster.User
+	// Locked tells whether the user's login name is locked out now; it is
+	// filled by the reads of the other dialects only (UserRecord, UserRecords).
+	Locked bool
 }
 
 func effectiveResult(u *roster.User, p *roster.Profile) *UserResult {
-	res := &UserResult{View: roster.Effective(u, p), Version: u.Version}
+	res := &UserResult{View: roster.Effective(u, p), Version: u.Version, Stored: u}
 	if p != nil {
 		res.ProfileVersion = p.Version
 	}
@@ -97,7 +105,8 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 		if hash == "" {
 			u.PasswordHash = old.PasswordHash
 		}
-		u.Version, u.Voice, u.CreatedAt = old.Version, old.Voice, old.CreatedAt
+		keepCore(u, old, in.Core)
+		u.Version, u.Voice, u.CreatedAt, u.LastLoginAt = old.Version, old.Voice, old.CreatedAt, old.LastLoginAt
 		p, err := s.checkUser(ctx, tx, u, in, id, vs)
 		if err != nil {
 			return err
@@ -114,6 +123,11 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 		}
 		if err := passwordChanged(ctx, tx, accountID, id, old.PasswordHash, u.PasswordHash); err != nil {
 			return err
+		}
+		if u.Archived && !old.Archived { // an archived user can no longer log in
+			if err := tx.DeleteTokensOf(ctx, accountID, roster.KindUser, id); err != nil {
+				return err
+			}
 		}
 		res = effectiveResult(u, p)
 		return audit(ctx, tx, accountID, roster.AuditUpdate, resUser, id, userFields(old, u))
@@ -222,12 +236,23 @@ func (s *Service) ListUsers(ctx context.Context, accountID string, f roster.User
 }
 
 func (s *Service) listUsersTx(ctx context.Context, tx roster.Tx, accountID string, f roster.UserFilter) (roster.Page[roster.UserView], error) {
-	page, err := tx.ListUsers(ctx, accountID, f)
-	if err != nil {
-		return roster.Page[roster.UserView]{}, err
-	}
+	page, err := s.userResults(ctx, tx, accountID, f)
 	out := roster.Page[roster.UserView]{PageNumber: page.PageNumber, PageSize: page.PageSize, Total: page.Total,
 		Items: make([]roster.UserView, 0, len(page.Items))}
+	for _, r := range page.Items {
+		out.Items = append(out.Items, r.View)
+	}
+	return out, err
+}
+
+// userResults returns a page of users, each in its effective view.
+func (s *Service) userResults(ctx context.Context, tx roster.Tx, accountID string, f roster.UserFilter) (roster.Page[*UserResult], error) {
+	page, err := tx.ListUsers(ctx, accountID, f)
+	if err != nil {
+		return roster.Page[*UserResult]{}, err
+	}
+	out := roster.Page[*UserResult]{PageNumber: page.PageNumber, PageSize: page.PageSize, Total: page.Total,
+		Items: make([]*UserResult, 0, len(page.Items))}
 	profiles := map[string]*roster.Profile{}
 	for i := range page.Items {
 		u := &page.Items[i]
@@ -238,7 +263,7 @@ func (s *Service) listUsersTx(ctx context.Context, tx roster.Tx, accountID strin
 			}
 			profiles[u.ProfileID] = p
 		}
-		out.Items = append(out.Items, roster.Effective(u, p))
+		out.Items = append(out.Items, effectiveResult(u, p))
 	}
 	return out, nil
 }
@@ -255,11 +280,32 @@ func userFromInput(accountID, id string, in roster.UserInput, hash string) *rost
 	if len(f) == 0 {
 		f = nil
 	}
-	return &roster.User{
+	u := &roster.User{
 		ID: id, AccountID: accountID, OrganizationNodeID: in.OrganizationNodeID, LoginID: in.LoginID,
 		LastName: in.LastName, FirstName: in.FirstName, ProfileID: in.ProfileID, UXProfileID: in.UXProfileID,
 		Roles: in.Roles, MemberOfGroups: in.MemberOfGroups, OwnedGroups: in.OwnedGroups, Features: f,
 		PasswordHash: hash,
+	}
+	keepCore(u, nil, in.Core)
+	return u
+}
+
+// keepCore sets the core fields of u: from a dialect's write (c), with the
+// other dialects' extensions of old kept; from old for a canonical write.
+func keepCore(u, old *roster.User, c *roster.UserCore) {
+	if old != nil {
+		u.Archived, u.MustChangePassword = old.Archived, old.MustChangePassword
+		u.Extensions = maps.Clone(old.Extensions)
+	}
+	if c == nil {
+		return
+	}
+	u.Archived, u.MustChangePassword = c.Archived, c.MustChangePassword
+	if c.Dialect != "" && c.Extension != nil {
+		if u.Extensions == nil {
+			u.Extensions = roster.Extensions{}
+		}
+		u.Extensions[c.Dialect] = c.Extension
 	}
 }
 
@@ -299,7 +345,8 @@ func (s *Service) checkUser(ctx context.Context, tx roster.Tx, u *roster.User, i
 		return nil, err
 	}
 	if taken {
-		return nil, roster.Errorf(roster.ECONFLICT, "A user with loginId %q already exists.", u.LoginID)
+		return nil, &roster.Error{Code: roster.ECONFLICT, Message: fmt.Sprintf("A user with loginId %q already exists.", u.LoginID),
+			Violations: []roster.Violation{{Field: "loginId", Code: roster.VDuplicate, Message: "is taken by another user of the account"}}}
 	}
 	return p, nil
 }

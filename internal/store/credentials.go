@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -197,4 +198,37 @@ func (t *Tx) LockLogin(ctx context.Context, accountID, login string, until time.
 func (t *Tx) ClearLoginFailures(ctx context.Context, accountID, login string) error {
 	_, err := t.exec(ctx, `DELETE FROM login_failures WHERE account_id = ? AND login_lower = ?`, accountID, strings.ToLower(login))
 	return err
+}
+
+// SetLastLogin records a user's successful login.
+func (t *Tx) SetLastLogin(ctx context.Context, accountID, userID string) error {
+	_, err := t.exec(ctx, `UPDATE users SET last_login_at = ? WHERE account_id = ? AND id = ?`, ms(t.now), accountID, userID)
+	return err
+}
+
+// LockedLogins returns which of the login names are locked out now.
+func (t *Tx) LockedLogins(ctx context.Context, accountID string, logins []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for chunk := range slices.Chunk(logins, 100) {
+		args := []any{accountID, ms(t.now)}
+		marks := make([]string, len(chunk))
+		for i, l := range chunk {
+			marks[i], args = "?", append(args, strings.ToLower(l))
+		}
+		names, err := scanStrings(t.query(ctx, `SELECT login_lower FROM login_failures
+			WHERE account_id = ? AND locked_until > ? AND login_lower IN (`+strings.Join(marks, ", ")+`)`, args...))
+		if err != nil {
+			return nil, err
+		}
+		for _, n := range names {
+			out[n] = true
+		}
+	}
+	return out, nil
+}
+
+// AccountsWithLogin returns the accounts that have a user with the login
+// name (case-insensitive), at most two: enough to tell one from several.
+func (t *Tx) AccountsWithLogin(ctx context.Context, login string) ([]string, error) {
+	return scanStrings(t.query(ctx, `SELECT account_id FROM users WHERE login_lower = ? LIMIT 2`, strings.ToLower(login)))
 }

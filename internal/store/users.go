@@ -10,7 +10,7 @@ import (
 	"github.com/roster-cc/roster/internal/roster"
 )
 
-const userCols = `u.doc, u.password_hash, u.password_changed_at, u.voice, u.version, u.status_action, u.created_at, u.updated_at`
+const userCols = `u.doc, u.password_hash, u.password_changed_at, u.voice, u.version, u.status_action, u.created_at, u.updated_at, u.last_login_at`
 
 // CreateUser inserts a user with version 1.
 func (t *Tx) CreateUser(ctx context.Context, u *roster.User) error {
@@ -128,7 +128,8 @@ func scanUser(row scanner, accountID string) (*roster.User, string, error) {
 	var doc, hash, action string
 	var voice sql.NullString
 	var version, pwChanged, created, updated int64
-	err := row.Scan(&doc, &hash, &pwChanged, &voice, &version, &action, &created, &updated)
+	var lastLogin sql.NullInt64
+	err := row.Scan(&doc, &hash, &pwChanged, &voice, &version, &action, &created, &updated, &lastLogin)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, "", roster.NotFound("User")
 	}
@@ -150,6 +151,9 @@ func scanUser(row scanner, accountID string) (*roster.User, string, error) {
 		u.PasswordChangedAt = fromMS(pwChanged)
 	}
 	u.CreatedAt, u.UpdatedAt = fromMS(created), fromMS(updated)
+	if lastLogin.Valid {
+		u.LastLoginAt = fromMS(lastLogin.Int64)
+	}
 	return &u, action, nil
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX users_login;
+ALTER TABLE users DROP COLUMN last_login_at;
