@@ -35,6 +35,7 @@ var samples = map[string]string{
 	"{name}":      "Language.English",
 	"{profileId}": "TELHGZ",
 	"{userId}":    "0585aad8-decd-402c-b13f-bc05bd989fca",
+	"{id}":        "0585aad8decd402cb13fbc05bd989fca",
 	"{clientId}":  "615092cbf4bc5939ae382d2ec2910c47",
 }
 

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"sync/atomic"
 	"testing"
@@ -73,7 +74,7 @@ func authzMatrix() map[string]matrixRow {
 	named := func(field, prefix string) func() any {
 		return func() any { return map[string]any{field: uniq(prefix)} }
 	}
-	return map[string]matrixRow{
+	m := map[string]matrixRow{
 		"GET /healthz":      {"YYYYYYY", func(*server, *tenant, string) request { return request{path: "/healthz"} }},
 		"GET /readyz":       {"YYYYYYY", func(*server, *tenant, string) request { return request{path: "/readyz"} }},
 		"GET /openapi.json": {"YYYYYYY", func(*server, *tenant, string) request { return request{path: "/openapi.json"} }},
@@ -148,6 +149,8 @@ func authzMatrix() map[string]matrixRow {
 			return request{path: te.path("/users/%s/status", te.agentID)}
 		}},
 	}
+	maps.Copy(m, dialectMatrix())
+	return m
 }
 
 const acct = "/v1beta/accounts/{accountId}"

@@ -14,6 +14,10 @@ import (
 var notAccountScoped = []string{"GET /healthz", "GET /readyz", "GET /openapi.json", "GET /docs",
 	"POST /oauth/token", "POST /v1beta/accounts"}
 
+// callersAccount are the GWS routes that name nothing but the caller's own
+// account (which its credential gives): there is no id of B to send.
+var callersAccount = []string{"GET /api/v2/users", "POST /api/v2/users", "GET /api/v2/me"}
+
 // TestTenantIsolationEveryRoute walks every route of the route table as an
 // Account Administrator of account A, first under account B's path with
 // B's ids, then under A's path with B's ids. Each answer must be exactly
@@ -27,12 +31,13 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	before := tenantSnapshot(s, b)
 	ids := func(te *tenant) map[string]string {
 		return map[string]string{"accountId": te.account, "nodeId": te.node, "groupId": te.group, "queueId": te.queue,
-			"name": "Skill.Theirs", "profileId": te.prof, "userId": te.agentID, "clientId": te.clientID}
+			"name": "Skill.Theirs", "profileId": te.prof, "userId": te.agentID, "clientId": te.clientID,
+			"id": strings.ReplaceAll(te.agentID, "-", "")}
 	}
 	theirs := ids(b)
 	missing := map[string]string{"accountId": "ZZZZZZ", "nodeId": "NOSUCH", "groupId": "3f1b1c52-0000-4000-8000-000000000000",
 		"queueId": "no-such-queue", "name": "Skill.Nobody", "profileId": "NOSUCH", "userId": "3f1b1c52-0000-4000-8000-000000000001",
-		"clientId": "00000000000000000000000000000000"}
+		"clientId": "00000000000000000000000000000000", "id": "3f1b1c52000040008000000000000001"}
 	bodies := isolationBodies(a, b)
 	routes := s.app.API.Routes()
 	// Reads and creates first, deletes next, replaces last: an upsert with
@@ -42,8 +47,8 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 	param := regexp.MustCompile(`\{(\w+)\}`)
 	for _, rt := range routes {
 		key := rt.Method + " " + rt.Path
-		if !strings.Contains(rt.Path, "{accountId}") {
-			if !slices.Contains(notAccountScoped, key) {
+		if !strings.Contains(rt.Path, "{accountId}") && !strings.Contains(rt.Path, "{id}") {
+			if !slices.Contains(notAccountScoped, key) && !slices.Contains(callersAccount, key) {
 				t.Errorf("route %s is outside any account; add it to notAccountScoped or give it {accountId}", key)
 			}
 			continue
@@ -73,6 +78,15 @@ func TestTenantIsolationEveryRoute(t *testing.T) {
 			got := s.do("POST", a.path("/token"), body, headers...)
 			want := s.do("POST", a.path("/token"), map[string]any{"loginId": "nobody@AAAAAA", "password": testPassword}, headers...)
 			compareAnswers(t, key+" with B's login", got, want)
+			continue
+		}
+		if !strings.Contains(rt.Path, "{accountId}") { // GWS's /api/v2: A's own account, B's ids
+			got := s.do(rt.Method, fill(theirs, ""), body, headers...)
+			want := s.do(rt.Method, fill(missing, ""), body, headers...)
+			compareAnswers(t, key+" with B's ids", got, want, theirs["id"], missing["id"])
+			if got.Status != 404 {
+				t.Errorf("%s with B's ids = %d, want 404", key, got.Status)
+			}
 			continue
 		}
 		// 1. B's path and ids, against an account that does not exist.
@@ -125,7 +139,7 @@ func compareAnswers(t *testing.T, what string, got, want response, replace ...st
 // isolationBodies are valid request bodies for A's account, by route.
 func isolationBodies(a, b *tenant) map[string]any {
 	user := map[string]any{"organizationNodeId": a.node, "loginId": "walker@AAAAAA", "firstName": "Walk", "lastName": "Er"}
-	return map[string]any{
+	bodies := map[string]any{
 		"POST " + acct + "/token":                     map[string]any{"loginId": "agent@" + b.account, "password": testPassword},
 		"POST " + acct + "/clients":                   map[string]any{"name": "walker"},
 		"PUT " + acct + "/passwordPolicy":             defaultPolicy,
@@ -143,7 +157,27 @@ func isolationBodies(a, b *tenant) map[string]any {
 		"POST " + acct + "/users:listStatuses":        map[string]any{"userIds": []string{b.agentID}},
 		"PUT " + acct + "/users/{userId}":             user,
 	}
+	vonageUser := map[string]any{"username": "walker", "name": "Walk Er", "email": "walker@example.com",
+		"userAccountConfiguration": map[string]any{"role": "Admin"}}
+	gwsUser := map[string]any{"userName": "walker@example.com", "firstName": "Walk", "lastName": "Er", "roles": []string{"ROLE_ADMIN"}}
+	skill := map[string]any{"name": "Skill.Theirs", "level": 3}
+	bodies["POST "+vcc+"/users"] = vonageUser
+	bodies["PUT "+vcc+"/users/{userId}"] = vonageUser
+	for _, base := range []string{gwsOwn, gwsAcct} {
+		bodies["POST "+base+"/users"] = gwsUser
+		bodies["POST "+base+"/users/{id}"] = map[string]any{"firstName": "Walked"}
+		bodies["PUT "+base+"/users/{id}"] = map[string]any{"firstName": "Walked"}
+		bodies["POST "+base+"/users/{id}/skills"] = skill
+		bodies["DELETE "+base+"/users/{id}/skills"] = map[string]any{"name": "Skill.Theirs"}
+	}
+	return bodies
 }
+
+const (
+	vcc     = "/vcc/accounts/{accountId}"
+	gwsOwn  = "/api/v2"
+	gwsAcct = "/gws/accounts/{accountId}/api/v2"
+)
 
 // tenantSnapshot is everything B's administrator can read of B.
 func tenantSnapshot(s *server, te *tenant) []byte {

@@ -40,26 +40,16 @@ func (a *API) guard(rt route, next handlerFunc) handlerFunc {
 			}
 			return next(w, r)
 		}
-		bearer, ok := bearerToken(r)
-		if !ok {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="roster"`)
-			return roster.Errorf(roster.EUNAUTHORIZED, "This needs a credential: send Authorization: Bearer <access token>.")
-		}
-		p, err := a.svc.Authenticate(r.Context(), bearer)
+		p, err := a.authenticate(w, r, lim, ip)
 		if err != nil {
-			if roster.ErrorCode(err) == roster.EUNAUTHORIZED {
-				// Bad tokens spend the address's budget (valid ones from
-				// the same address, say behind a load balancer, do not).
-				if err := a.limit(lim.perCredential, ip, w); err != nil {
-					return err
-				}
-				w.Header().Set("WWW-Authenticate", `Bearer realm="roster", error="invalid_token"`)
-			}
 			return err
 		}
 		account := r.PathValue("accountId")
 		if p.Kind != roster.KindOperator && account != "" && account != p.AccountID {
 			return roster.NotFound("Account")
+		}
+		if account == "" && isGWSPath(rt.path) {
+			account = p.AccountID // GWS's /api/v2: the caller's own account
 		}
 		if err := a.limit(lim.perCredential, "cred:"+p.Kind+":"+p.AccountID+":"+p.ID, w); err != nil {
 			return err
@@ -77,6 +67,45 @@ func (a *API) guard(rt route, next handlerFunc) handlerFunc {
 		}
 		return next(w, r.WithContext(roster.WithPrincipal(r.Context(), p)))
 	}
+}
+
+// authenticate returns the caller of a request with a bearer token or, on
+// the GWS routes, HTTP Basic (a user's login name and password). Failed
+// authentications and Basic attempts spend the address's budget.
+func (a *API) authenticate(w http.ResponseWriter, r *http.Request, lim *limiters, ip string) (*roster.Principal, error) {
+	gwsRoute := isGWSPath(r.URL.Path)
+	challenge := `Bearer realm="roster"`
+	if gwsRoute {
+		challenge = `Basic realm="roster", Bearer realm="roster"`
+	}
+	if user, pass, ok := r.BasicAuth(); ok && gwsRoute {
+		if err := a.limit(lim.perCredential, ip, w); err != nil {
+			return nil, err
+		}
+		p, err := a.svc.AuthenticateBasic(r.Context(), r.PathValue("accountId"), user, pass)
+		if roster.ErrorCode(err) == roster.EUNAUTHORIZED {
+			w.Header().Set("WWW-Authenticate", challenge)
+		}
+		return p, err
+	}
+	bearer, ok := bearerToken(r)
+	if !ok {
+		w.Header().Set("WWW-Authenticate", challenge)
+		if gwsRoute {
+			return nil, roster.Errorf(roster.EUNAUTHORIZED, "This needs a credential: HTTP Basic (userName and password) or Authorization: Bearer <access token>.")
+		}
+		return nil, roster.Errorf(roster.EUNAUTHORIZED, "This needs a credential: send Authorization: Bearer <access token>.")
+	}
+	p, err := a.svc.Authenticate(r.Context(), bearer)
+	if roster.ErrorCode(err) == roster.EUNAUTHORIZED {
+		// Bad tokens spend the address's budget (valid ones from the same
+		// address, say behind a load balancer, do not).
+		if err := a.limit(lim.perCredential, ip, w); err != nil {
+			return nil, err
+		}
+		w.Header().Set("WWW-Authenticate", challenge+`, error="invalid_token"`)
+	}
+	return p, err
 }
 
 // pathParams names the {parameters} of a route pattern.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -80,10 +81,13 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 }
 
 // TestOpenAPIOperationsAnswerErrors checks the promises every operation
-// makes: an operationId, a summary, and the 500 and 503 problems.
+// makes: an operationId, a summary, and the 500 and 503 problems. The GWS
+// operations answer every error as GWS does, with the GWSError schema, and
+// a body too large or not JSON is one of their 400s.
 func TestOpenAPIOperationsAnswerErrors(t *testing.T) {
 	doc := loadOpenAPI(t)
 	for path, item := range doc.Paths.Map() {
+		gws := isGWSPath(path)
 		for method, op := range item.Operations() {
 			name := method + " " + path
 			if op.OperationID == "" || op.Summary == "" {
@@ -95,14 +99,34 @@ func TestOpenAPIOperationsAnswerErrors(t *testing.T) {
 				}
 			}
 			if op.RequestBody != nil {
-				for _, status := range []int{400, 413, 415} {
+				bodyStatuses := []int{400, 413, 415}
+				if gws {
+					bodyStatuses = []int{400}
+				}
+				for _, status := range bodyStatuses {
 					if op.Responses.Status(status) == nil {
 						t.Errorf("%s: takes a body but has no %d response", name, status)
 					}
 				}
 			}
+			if gws {
+				for code, resp := range op.Responses.Map() {
+					if n, err := strconv.Atoi(code); (err != nil || n >= 400) && !answersGWSError(resp) {
+						t.Errorf("%s: the %s response is not application/json with the GWSError schema, as GWS errors are", name, code)
+					}
+				}
+			}
 		}
 	}
+}
+
+// answersGWSError tells whether a response is a GWS error body and nothing else.
+func answersGWSError(r *openapi3.ResponseRef) bool {
+	if r == nil || r.Value == nil || len(r.Value.Content) != 1 {
+		return false
+	}
+	mt := r.Value.Content.Get("application/json")
+	return mt != nil && mt.Schema != nil && mt.Schema.Ref == "#/components/schemas/GWSError"
 }
 
 func TestDocsPage(t *testing.T) {

@@ -7,6 +7,10 @@ import (
 	"math"
 	"net/http"
 	"strconv"
+	"strings"
+
+	"github.com/roster-cc/roster/internal/dialect/gws"
+	"github.com/roster-cc/roster/internal/service"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -62,6 +66,13 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	case status >= 500:
 		logger(r).Error("request failed", "status", status, "err", err)
 	}
+	if re := (*roster.Error)(nil); errors.As(err, &re) && re.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(re.RetryAfter.Seconds()))))
+	}
+	if isGWSPath(r.URL.Path) {
+		writeGWSError(w, err, msg)
+		return
+	}
 	p := Problem{
 		Type:     "https://roster.dev/problems/" + code,
 		Title:    http.StatusText(status),
@@ -83,11 +94,28 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 			p.ErrorDescription = p.Violations[0].Field + ": " + p.Violations[0].Message
 		}
 	}
-	if re != nil && re.RetryAfter > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(re.RetryAfter.Seconds()))))
-	}
 	b, _ := json.Marshal(p)
 	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	w.Write(append(b, '\n'))
+}
+
+// writeGWSError writes err as GWS does: its status code and a message
+// naming each bad field, nothing else.
+func writeGWSError(w http.ResponseWriter, err error, msg string) {
+	code, status := gws.Status(err, errors.Is(err, service.ErrChangePassword))
+	if re := (*roster.Error)(nil); errors.As(err, &re) && len(re.Violations) > 0 {
+		parts := make([]string, len(re.Violations))
+		for i, v := range re.Violations {
+			parts[i] = v.Field + ": " + v.Message
+		}
+		msg = strings.Join(parts, "; ")
+	}
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	b, _ := json.Marshal(map[string]any{"statusCode": code, "statusMessage": msg})
+	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
 }

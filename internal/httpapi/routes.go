@@ -23,9 +23,10 @@ const (
 const acct = "/v1beta/accounts/{accountId}"
 
 // routes is the one route table of the API. The OpenAPI document lists
-// exactly these (a test fails when they drift apart).
+// exactly these (a test fails when they drift apart). The GWS routes
+// answer twice: for the caller's own account and under an account's path.
 func (a *API) routes() []route {
-	return []route{
+	rs := []route{
 		{"GET", "/healthz", public, a.healthz},
 		{"GET", "/readyz", public, a.readyz},
 		{"GET", "/openapi.json", public, a.openAPI},
@@ -88,7 +89,28 @@ func (a *API) routes() []route {
 		{"PUT", acct + "/users/{userId}", admin, a.replaceUser},
 		{"DELETE", acct + "/users/{userId}", admin, a.deleteUser},
 		{"GET", acct + "/users/{userId}/status", supervise, a.userStatus},
+
+		{"GET", vcc + "/users", read, a.vonageList},
+		{"POST", vcc + "/users", admin, a.vonageCreate},
+		{"GET", vcc + "/users/{userId}", supervise, a.vonageGet},
+		{"PUT", vcc + "/users/{userId}", admin, a.vonageReplace},
+		{"DELETE", vcc + "/users/{userId}", admin, a.vonageDelete},
 	}
+	for _, base := range []string{gwsOwn, gwsAcct} {
+		rs = append(rs,
+			route{"GET", base + "/users", read, a.gwsList},
+			route{"POST", base + "/users", admin, a.gwsCreate},
+			route{"GET", base + "/users/{id}", supervise, a.gwsGet},
+			route{"POST", base + "/users/{id}", admin, a.gwsUpdate},
+			route{"PUT", base + "/users/{id}", admin, a.gwsUpdate},
+			route{"DELETE", base + "/users/{id}", admin, a.gwsDelete},
+			route{"GET", base + "/users/{id}/skills", supervise, a.gwsSkills},
+			route{"POST", base + "/users/{id}/skills", admin, a.gwsAddSkill},
+			route{"DELETE", base + "/users/{id}/skills", admin, a.gwsRemoveSkill},
+			route{"GET", base + "/me", self, a.gwsGet},
+		)
+	}
+	return rs
 }
 
 // Route is a method and path pattern of the route table and its access,
