@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"fmt"
 	"strings"
 	"time"
 
@@ -84,50 +83,6 @@ func userRights(ctx context.Context, tx roster.Tx, p *roster.Principal, u *roste
 	v := roster.Effective(u, prof)
 	p.Roles, p.OwnedGroups = v.Roles, v.OwnedGroups
 	return nil
-}
-
-// AuthenticateBasic returns the principal of a user's HTTP Basic
-// credentials (the GWS dialect): its login name and password, checked as a
-// login is, for one request. accountID may be empty: the login name then
-// finds its account, when exactly one account has it.
-// Errors: EUNAUTHORIZED, EFORBIDDEN (archived, or the password must be
-// changed: ErrChangePassword), ETOOMANY, EUNAVAILABLE.
-func (s *Service) AuthenticateBasic(ctx context.Context, accountID, login, pw string) (*roster.Principal, error) {
-	if accountID == "" {
-		err := s.store.Read(ctx, func(tx roster.Tx) error {
-			accounts, err := tx.AccountsWithLogin(ctx, login)
-			if len(accounts) == 1 {
-				accountID = accounts[0]
-			}
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if accountID == "" { // unknown, or in several accounts: as costly as a wrong password
-			s.verify(ctx, pw, s.dummyHash)
-			return nil, errBadLogin
-		}
-	}
-	u, pol, err := s.checkPassword(ctx, accountID, login, pw)
-	if roster.ErrorCode(err) == roster.EINVALID {
-		return nil, errBadLogin
-	}
-	if err != nil {
-		return nil, err
-	}
-	if reason := passwordChangeReason(u, pol, pw, s.now()); reason != "" {
-		return nil, &roster.Error{Code: roster.EFORBIDDEN, Err: ErrChangePassword,
-			Message: fmt.Sprintf("The password %s; log in with POST /v1beta/accounts/%s/token and newPassword.", reason, accountID)}
-	}
-	p := &roster.Principal{Kind: roster.KindUser, AccountID: accountID, ID: u.ID}
-	err = s.store.Write(ctx, func(tx roster.Tx) error {
-		if err := tx.ClearLoginFailures(ctx, accountID, login); err != nil {
-			return err
-		}
-		return userRights(ctx, tx, p, u)
-	})
-	return p, err
 }
 
 // issue stores a new access token for a client or user and audits it.

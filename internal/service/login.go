@@ -39,7 +39,10 @@ type LoginInput struct {
 	NewPassword string `json:"newPassword"`
 }
 
-var errBadLogin = roster.Errorf(roster.EUNAUTHORIZED, "The loginId or password is wrong.")
+var (
+	errBadLogin = roster.Errorf(roster.EUNAUTHORIZED, "The loginId or password is wrong.")
+	errArchived = roster.Errorf(roster.EFORBIDDEN, "This user is archived and cannot log in.")
+)
 
 // Login checks a user's password and issues an access token. Unknown
 // logins and users without a password cost one argon2id verification like
@@ -53,9 +56,14 @@ func (s *Service) Login(ctx context.Context, accountID string, in LoginInput) (*
 	if err != nil {
 		return nil, err
 	}
-	// The password is right: whatever follows (a refused new password
-	// too), the failures are forgiven, in the same write as the token.
-	newHash, refused := s.loginPasswordChange(ctx, u, pol, in)
+	// The password is right: whatever follows (a refused new password, an
+	// archived user too), the failures are forgiven, in the same write as
+	// the token.
+	var newHash string
+	var refused error = errArchived
+	if !u.Archived {
+		newHash, refused = s.loginPasswordChange(ctx, u, pol, in)
+	}
 	var out *IssuedToken
 	err = s.store.Write(ctx, func(tx roster.Tx) (err error) {
 		if err := tx.ClearLoginFailures(ctx, accountID, in.LoginID); err != nil || refused != nil {
@@ -81,9 +89,10 @@ func (s *Service) Login(ctx context.Context, accountID string, in LoginInput) (*
 	return out, nil
 }
 
-// checkPassword checks a login name and password: the lockout, the
-// argon2id verification (a dummy one for unknown logins) and that the user
-// is not archived. It returns the user and the account's password policy.
+// checkPassword checks a login name and password: the lockout and the
+// argon2id verification (a dummy one for unknown logins). It returns the
+// user, archived or not, and the account's password policy; the caller
+// forgives the failures counted so far.
 func (s *Service) checkPassword(ctx context.Context, accountID, login, pw string) (*roster.User, roster.PasswordPolicy, error) {
 	var vs roster.Violations
 	if strings.TrimSpace(login) == "" || len(login) > roster.MaxLoginID {
@@ -109,9 +118,6 @@ func (s *Service) checkPassword(ctx context.Context, accountID, login, pw string
 	}
 	if !ok || hash == s.dummyHash {
 		return nil, pol, errBadLogin
-	}
-	if u.Archived {
-		return nil, pol, roster.Errorf(roster.EFORBIDDEN, "This user is archived and cannot log in.")
 	}
 	return u, pol, nil
 }

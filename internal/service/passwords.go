@@ -38,8 +38,8 @@ func (s *Service) passwordHash(ctx context.Context, accountID, userID, pw, field
 	if err != nil {
 		return "", err
 	}
-	pol.Check(vs, field, pw)
-	if len(*vs) > 0 {
+	before := len(*vs)
+	if pol.Check(vs, field, pw); len(*vs) > before {
 		return "", nil
 	}
 	for _, h := range earlier {

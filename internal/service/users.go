@@ -19,7 +19,7 @@ type UserResult struct {
 	// that only the other dialects show.
 	Stored *roster.User
 	// Locked tells whether the user's login name is locked out now; it is
-	// filled by the reads of the other dialects only (UserRecord, UserRecords).
+	// filled by the reads of the other dialects only (UserRecord, AllUserRecords).
 	Locked bool
 }
 
@@ -83,7 +83,8 @@ func userFields(old, new *roster.User) []string {
 }
 
 // ReplaceUser replaces the user's own fields (seed: PUT is a complete
-// replacement; the password is kept when none is sent). ifMatch is the
+// replacement; the password is kept when none is sent; names kept as they
+// are stored are not checked again). ifMatch is the
 // version from If-Match, 0 for none. A repeated PUT retries FAILED aspects.
 // Errors: ENOTFOUND, EINVALID, ECONFLICT, EPRECONDITION.
 func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in roster.UserInput, ifMatch []int64) (*UserResult, error) {
@@ -107,7 +108,7 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 		}
 		keepCore(u, old, in.Core)
 		u.Version, u.Voice, u.CreatedAt, u.LastLoginAt = old.Version, old.Voice, old.CreatedAt, old.LastLoginAt
-		p, err := s.checkUser(ctx, tx, u, in, id, vs)
+		p, err := s.checkUser(ctx, tx, u, in, id, keptNames(vs, in, old))
 		if err != nil {
 			return err
 		}
@@ -137,6 +138,20 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 	}
 	s.wake()
 	return res, nil
+}
+
+// keptNames drops the violations of the names a replace leaves as they are
+// stored: a name set through another dialect (Vonage's one-word "name"
+// has an empty lastName) does not fail the canonical GET-modify-PUT loop.
+func keptNames(vs roster.Violations, in roster.UserInput, old *roster.User) roster.Violations {
+	out := make(roster.Violations, 0, len(vs))
+	for _, v := range vs {
+		if v.Field == "firstName" && in.FirstName == old.FirstName || v.Field == "lastName" && in.LastName == old.LastName {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // DeleteUser removes the user at once (gone from GET and lists) and starts

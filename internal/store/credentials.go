@@ -228,7 +228,8 @@ func (t *Tx) LockedLogins(ctx context.Context, accountID string, logins []string
 }
 
 // AccountsWithLogin returns the accounts that have a user with the login
-// name (case-insensitive), at most two: enough to tell one from several.
-func (t *Tx) AccountsWithLogin(ctx context.Context, login string) ([]string, error) {
-	return scanStrings(t.query(ctx, `SELECT account_id FROM users WHERE login_lower = ? LIMIT 2`, strings.ToLower(login)))
+// name (case-insensitive), at most limit of them.
+func (t *Tx) AccountsWithLogin(ctx context.Context, login string, limit int) ([]string, error) {
+	return scanStrings(t.query(ctx, `SELECT account_id FROM users WHERE login_lower = ? ORDER BY account_id LIMIT ?`,
+		strings.ToLower(login), limit))
 }
