@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -65,10 +66,63 @@ func testDialectState(t *testing.T, s *Store) {
 			t.Errorf("another account's lock shows: %v", locked)
 		}
 		for login, want := range map[string]int{"ann@EXAMPLE.com": 1, "both": 2, "nobody": 0} {
-			if got, err := tx.AccountsWithLogin(ctx, login); err != nil || len(got) != want {
+			if got, err := tx.AccountsWithLogin(ctx, login, 5); err != nil || len(got) != want {
 				t.Errorf("AccountsWithLogin(%q) = %v, %v; want %d accounts", login, got, err, want)
 			}
 		}
 		return nil
 	})
+}
+
+// TestDialectsDown: undoing schema version 4 with users in it leaves no
+// archived user able to log in on a version 3 roster (no password, no
+// token) and no field version 3 does not know in the stored users.
+func TestDialectsDown(t *testing.T) { forEachDB(t, testDialectsDown) }
+
+func testDialectsDown(t *testing.T, s *Store) {
+	ctx := context.Background()
+	write(t, s, func(tx roster.Tx) error {
+		if err := tx.CreateAccount(ctx, &roster.Account{ID: "DOWNAA", Name: "D"}, "p"); err != nil {
+			return err
+		}
+		for _, u := range []*roster.User{
+			{AccountID: "DOWNAA", ID: "gone", OrganizationNodeID: "DOWNAA", LoginID: "gone", FirstName: "G", LastName: "O",
+				PasswordHash: "hash-1", Archived: true, Extensions: roster.Extensions{roster.DialectGWS: json.RawMessage(`{}`)}},
+			{AccountID: "DOWNAA", ID: "kept", OrganizationNodeID: "DOWNAA", LoginID: "kept", FirstName: "K", LastName: "E",
+				PasswordHash: "hash-2", MustChangePassword: true},
+		} {
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			tok := &roster.Token{Hash: "t-" + u.ID, Kind: roster.KindUser, AccountID: "DOWNAA", SubjectID: u.ID, ExpiresAt: tx.Now().Add(time.Hour)}
+			if err := tx.PutToken(ctx, tok); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if st, err := s.Migrate(ctx, MigrateDown); err != nil || st.Current != 3 {
+		t.Fatalf("down from 4: %+v, %v", st, err)
+	}
+	rows := map[string]string{}
+	for _, id := range []string{"gone", "kept"} {
+		var hash, doc string
+		var tokens int
+		if err := s.write.QueryRow(s.dialect.rebind(`SELECT password_hash, doc, (SELECT COUNT(*) FROM tokens WHERE subject_id = ?)
+			FROM users WHERE id = ?`), id, id).Scan(&hash, &doc, &tokens); err != nil {
+			t.Fatal(err)
+		}
+		rows[id] = hash + " " + string(rune('0'+tokens))
+		for _, key := range []string{"archived", "mustChangePassword", "extensions"} {
+			if strings.Contains(doc, key) {
+				t.Errorf("user %s keeps %q after down: %s", id, key, doc)
+			}
+		}
+	}
+	if want := map[string]string{"gone": " 0", "kept": "hash-2 1"}; !cmp.Equal(rows, want) {
+		t.Errorf("after down (password, tokens) = %v, want %v", rows, want)
+	}
+	if st, err := s.Migrate(ctx, MigrateUp); err != nil || st.Current != st.Known {
+		t.Fatalf("up again: %+v, %v", st, err)
+	}
 }
