@@ -96,8 +96,11 @@ func TestGWSFlows(t *testing.T) {
 		t.Errorf("/me %s: want the caller with one active device", mustJSON(t, me))
 	}
 
-	// changePasswordOnFirstLogin: honoured at login, and by Basic.
-	gwsStatus(t, s.do("GET", "/api/v2/me", nil, basic("ann@example.com", testPassword)...), 403, 8)
+	// changePasswordOnFirstLogin: honoured at login, and by Basic; the
+	// right password refused this way never locks the user out.
+	for range 7 {
+		gwsStatus(t, s.do("GET", "/api/v2/me", nil, basic("ann@example.com", testPassword)...), 403, 8)
+	}
 	s.must(403, "POST", path("/token"), map[string]any{"loginId": "ann@example.com", "password": testPassword})
 	s.must(200, "POST", path("/token"), map[string]any{"loginId": "ann@example.com", "password": testPassword, "newPassword": "N3w-" + testPassword})
 	ann := gwsStatus(t, s.do("GET", "/api/v2/me", nil, basic("ann@example.com", "N3w-"+testPassword)...), 200, 0)["user"].(map[string]any)
@@ -136,4 +139,29 @@ func TestGWSErrors(t *testing.T) {
 // uuidOf is the canonical id of a GWS id.
 func uuidOf(id string) string {
 	return id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+}
+
+// TestGWSBasicAcrossAccounts: under /api/v2 a Basic login name held in
+// several accounts is the account whose user has the password; another
+// account creating the same name does not lock this one out, nor does
+// this one's use count against the other's.
+func TestGWSBasicAcrossAccounts(t *testing.T) {
+	s := newServer(t, nil)
+	for _, acct := range []string{"AAAAAA", "BBBBBB"} {
+		s.must(201, "POST", "/v1beta/accounts", map[string]any{"accountId": acct, "name": acct})
+		gwsStatus(t, s.do("POST", "/gws/accounts/"+acct+"/api/v2/users", map[string]any{"userName": "gina@example.com",
+			"password": testPassword + acct, "firstName": "Gina", "lastName": acct, "roles": []string{"ROLE_AGENT"}}), 200, 0)
+	}
+	for range 6 { // past the lockout threshold, had the other account counted
+		for _, acct := range []string{"AAAAAA", "BBBBBB"} {
+			me := gwsStatus(t, s.do("GET", "/api/v2/me", nil, basic("gina@example.com", testPassword+acct)...), 200, 0)
+			if me["user"].(map[string]any)["lastName"] != acct {
+				t.Fatalf("Basic with %s's password is %v", acct, me["user"])
+			}
+		}
+	}
+	gwsStatus(t, s.do("GET", "/api/v2/me", nil, basic("gina@example.com", "wrong")...), 401, 20)
+	// Under an account's path, that account's user only.
+	gwsStatus(t, s.do("GET", "/gws/accounts/AAAAAA/api/v2/me", nil, basic("gina@example.com", testPassword+"BBBBBB")...), 401, 20)
+	gwsStatus(t, s.do("GET", "/gws/accounts/BBBBBB/api/v2/me", nil, basic("gina@example.com", testPassword+"BBBBBB")...), 200, 0)
 }

@@ -57,9 +57,21 @@ func TestVonageSeedExamples(t *testing.T) {
 	if got, w := mustJSON(t, created), mustJSON(t, sent); got != w {
 		t.Errorf("created full example:\n got %s\nwant %s", got, w)
 	}
-	got := s.must(200, "GET", vonageUsers+"/"+created["userId"].(string), nil).obj()
+	id := created["userId"].(string)
+	got := s.must(200, "GET", vonageUsers+"/"+id, nil).obj()
 	if mustJSON(t, got) != mustJSON(t, created) {
 		t.Errorf("GET after create:\n got %s\nwant %s", mustJSON(t, got), mustJSON(t, created))
+	}
+	// Its one-word name has an empty canonical lastName, which the
+	// canonical GET-modify-PUT loop keeps without complaint.
+	canon := s.must(200, "GET", pathf("/users/%s?view=own", id), nil).obj()
+	if canon["firstName"] != "Supervisor" || canon["lastName"] != "" {
+		t.Errorf("one-word name: firstName %q, lastName %q", canon["firstName"], canon["lastName"])
+	}
+	canon["memberOfGroups"] = []string{seedGroup}
+	s.must(202, "PUT", pathf("/users/%s", id), canon)
+	if got := s.must(200, "GET", vonageUsers+"/"+id, nil).obj(); mustJSON(t, got) != mustJSON(t, created) {
+		t.Errorf("after a canonical PUT of its own fields:\n got %s\nwant %s", mustJSON(t, got), mustJSON(t, created))
 	}
 	list := s.must(200, "GET", vonageUsers, nil)
 	if n := len(list.Body.([]any)); n != 2 {
@@ -154,6 +166,9 @@ func TestVonageRules(t *testing.T) {
 			t.Errorf("%s: violations %v, want one on %s", c.name, v, c.field)
 		}
 	}
+	if after := s.must(200, "GET", vonageUsers, nil).Raw; string(after) != string(before) {
+		t.Errorf("refused creates changed the users:\nbefore %s\nafter  %s", before, after)
+	}
 	taken := vonageAgent()
 	taken["username"] = strings.ToUpper(s.must(200, "POST", vonageUsers, vonageAgent()).obj()["username"].(string))
 	r := s.must(409, "POST", vonageUsers, taken)
@@ -238,4 +253,65 @@ func TestVonageRoundTrip(t *testing.T) {
 	}
 	s.must(204, "DELETE", vonageUsers+"/"+id, nil)
 	s.must(404, "GET", vonageUsers+"/"+id, nil)
+}
+
+// TestVonageKeepsWhatItCannotSay: a user made elsewhere, sent back through
+// Vonage as read, keeps every role and group; becoming an agent and
+// ceasing to be one add and take the Agent role and the voice feature;
+// inboundAutoanswer is the voice feature's autoAnswer.
+func TestVonageKeepsWhatItCannotSay(t *testing.T) {
+	s := newServer(t, nil)
+	seedAccount(s)
+	body := map[string]any{"organizationNodeId": "ABCDEF", "loginId": "kim@example.com", "firstName": "Kim", "lastName": "Lee",
+		"roles": []string{"Administrator", "Supervisor", "Business Analyst"}, "ownedGroups": []string{seedGroup}}
+	id := s.must(202, "POST", path("/users"), body).obj()["userId"].(string)
+	own := func() string { return mustJSON(t, s.must(200, "GET", pathf("/users/%s?view=own", id), nil).obj()) }
+	before := own()
+	v := s.must(200, "GET", vonageUsers+"/"+id, nil).obj()
+	if v["email"] != "kim@example.com" || v["userAccountConfiguration"].(map[string]any)["role"] != "Admin" {
+		t.Errorf("Vonage view of a canonical user: %s", mustJSON(t, v))
+	}
+	s.must(200, "PUT", vonageUsers+"/"+id, v)
+	if after := own(); after != before {
+		t.Errorf("a Vonage GET sent back as a PUT changed the user:\nbefore %s\nafter  %s", before, after)
+	}
+
+	cfg := v["userAccountConfiguration"].(map[string]any)
+	cfg["actAsAgent"] = true
+	cfg["agentConfiguration"] = map[string]any{"agentDisplayId": "9", "inboundAutoanswer": true,
+		"telephonyAddress": map[string]any{"telephoneAddress": "+4420"}}
+	s.must(200, "PUT", vonageUsers+"/"+id, v)
+	canon := s.must(200, "GET", pathf("/users/%s", id), nil).obj()
+	if mustJSON(t, canon["roles"]) != `["Administrator","Supervisor","Business Analyst","Agent"]` ||
+		canon["features"].(map[string]any)["voice"].(map[string]any)["autoAnswer"] != true {
+		t.Errorf("became an agent: %s", mustJSON(t, canon))
+	}
+	// The canonical API turns auto-answer off, then drops the setting.
+	voice := map[string]any{"autoAnswer": false}
+	put := map[string]any{"organizationNodeId": "ABCDEF", "loginId": "kim@example.com", "firstName": "Kim", "lastName": "Lee",
+		"roles": canon["roles"], "ownedGroups": []string{seedGroup}, "features": map[string]any{"voice": voice}}
+	s.must(202, "PUT", pathf("/users/%s", id), put)
+	a := func() any {
+		return s.must(200, "GET", vonageUsers+"/"+id, nil).obj()["userAccountConfiguration"].(map[string]any)["agentConfiguration"].(map[string]any)["inboundAutoanswer"]
+	}
+	if got := a(); got != false {
+		t.Errorf("inboundAutoanswer after the canonical change = %v, want false", got)
+	}
+	delete(voice, "autoAnswer")
+	s.must(202, "PUT", pathf("/users/%s", id), put)
+	if got := a(); got != nil {
+		t.Errorf("inboundAutoanswer after the canonical API dropped it = %v, want none", got)
+	}
+
+	v = s.must(200, "GET", vonageUsers+"/"+id, nil).obj()
+	v["userAccountConfiguration"].(map[string]any)["actAsAgent"] = false
+	s.must(200, "PUT", vonageUsers+"/"+id, v)
+	canon = s.must(200, "GET", pathf("/users/%s", id), nil).obj()
+	if mustJSON(t, canon["roles"]) != `["Administrator","Supervisor","Business Analyst"]` || canon["features"] != nil {
+		t.Errorf("no longer an agent: %s", mustJSON(t, canon))
+	}
+	g := s.must(200, "GET", "/gws/accounts/ABCDEF/api/v2/users/"+gwsID(id)+"?subresources=*", nil).obj()["user"].(map[string]any)
+	if len(g["devices"].([]any)) != 0 {
+		t.Errorf("GWS devices of a user without voice: %v", g["devices"])
+	}
 }

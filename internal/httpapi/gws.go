@@ -247,9 +247,9 @@ type skillInput struct {
 func skillOf(r *http.Request, add bool) (gws.Skill, error) {
 	var in skillInput
 	q := r.URL.Query()
-	for k := range q {
-		if add || k != "name" {
-			return gws.Skill{}, roster.Invalid(roster.Violation{Field: k, Code: roster.VUnknown, Message: "is not a parameter here"})
+	for k, vals := range q {
+		if add || k != "name" || len(vals) > 1 {
+			return gws.Skill{}, roster.Invalid(roster.Violation{Field: k, Code: roster.VUnknown, Message: "is not a parameter here (DELETE takes one ?name=)"})
 		}
 	}
 	switch {

@@ -10,9 +10,8 @@ import (
 	"strings"
 
 	"github.com/roster-cc/roster/internal/dialect/gws"
-	"github.com/roster-cc/roster/internal/service"
-
 	"github.com/roster-cc/roster/internal/roster"
+	"github.com/roster-cc/roster/internal/service"
 )
 
 // statusOf is the one table from domain error codes to HTTP statuses.

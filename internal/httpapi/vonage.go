@@ -119,23 +119,19 @@ func writeVonage(w http.ResponseWriter, res *service.UserResult) error {
 	return writeJSON(w, http.StatusOK, u)
 }
 
-// eachUser calls fn with every user of the account, in loginId order, a
-// page of 100 at a time.
+// eachUser calls fn with every user of the account, in loginId order,
+// read in one transaction.
 func (a *API) eachUser(r *http.Request, accountID string, fn func(*service.UserResult) error) error {
-	for page := 1; ; page++ {
-		p, err := a.svc.UserRecords(r.Context(), accountID, roster.UserFilter{OrderBy: "loginId", Page: page, PageSize: 100})
-		if err != nil {
+	all, err := a.svc.AllUserRecords(r.Context(), accountID)
+	if err != nil {
+		return err
+	}
+	for _, res := range all {
+		if err := fn(res); err != nil {
 			return err
 		}
-		for _, res := range p.Items {
-			if err := fn(res); err != nil {
-				return err
-			}
-		}
-		if len(p.Items) < 100 {
-			return nil
-		}
 	}
+	return nil
 }
 
 // renameFields names the fields of a core error's violations as a dialect

@@ -21,18 +21,30 @@ func (s *Service) UserRecord(ctx context.Context, accountID, id string) (*UserRe
 	return res, s.fillLocked(ctx, accountID, []*UserResult{res})
 }
 
-// UserRecords returns a page of users as ListUsers does, with Stored and
-// Locked filled. Errors: ENOTFOUND (account).
-func (s *Service) UserRecords(ctx context.Context, accountID string, f roster.UserFilter) (roster.Page[*UserResult], error) {
-	var out roster.Page[*UserResult]
-	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) (err error) {
-		out, err = s.userResults(ctx, tx, accountID, f)
-		return err
+// AllUserRecords returns every user of the account, in loginId order, as
+// UserRecords does, read in one transaction: a consistent list, held in
+// memory (the Vonage and GWS lists have no pages).
+// Errors: ENOTFOUND (account).
+func (s *Service) AllUserRecords(ctx context.Context, accountID string) ([]*UserResult, error) {
+	const size = 500
+	var out []*UserResult
+	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
+		out = out[:0]
+		for page := 1; ; page++ {
+			p, err := s.userResults(ctx, tx, accountID, roster.UserFilter{OrderBy: "loginId", Page: page, PageSize: size})
+			if err != nil {
+				return err
+			}
+			out = append(out, p.Items...)
+			if len(p.Items) < size {
+				return nil
+			}
+		}
 	})
 	if err != nil {
-		return out, err
+		return nil, err
 	}
-	return out, s.fillLocked(ctx, accountID, out.Items)
+	return out, s.fillLocked(ctx, accountID, out)
 }
 
 func (s *Service) fillLocked(ctx context.Context, accountID string, rs []*UserResult) error {

@@ -144,7 +144,9 @@ func (u *User) Input(accountID string, cur *roster.User, eff *roster.UserView) (
 	if cur != nil && u.UserName != nil && !strings.EqualFold(*u.UserName, cur.LoginID) {
 		return in, roster.Invalid(roster.Violation{Field: "userName", Code: roster.VReadOnly, Message: "is read-only: it cannot be changed"})
 	}
-	set(&in.LoginID, u.UserName)
+	if cur == nil { // read-only after (a change of case only is no change)
+		set(&in.LoginID, u.UserName)
+	}
 	set(&in.FirstName, u.FirstName)
 	set(&in.LastName, u.LastName)
 	set(&in.Password, u.Password)

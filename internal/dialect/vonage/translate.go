@@ -19,35 +19,27 @@ var roleOf = map[string]string{
 // Input translates a validated Vonage user into the full replacement of
 // the canonical user's own fields. cur and eff are the user as stored and
 // in its effective view, nil on a create: what has no Vonage counterpart
-// (profile, groups, other roles and features) is kept.
+// (profile, groups, other roles and features) is kept, and the roles and
+// the voice feature change only as far as the Vonage role and actAsAgent
+// change, so a GET sent back as a PUT changes nothing.
 func (u *User) Input(accountID string, cur *roster.User, eff *roster.UserView) (roster.UserInput, error) {
 	in := roster.UserInput{OrganizationNodeID: accountID} // the account's root node
-	var effRoles []string
 	var effVoice json.RawMessage
+	was := view{}
 	if cur != nil {
 		in = roster.InputOf(cur)
-		effRoles, effVoice = eff.Roles, eff.Features[roster.FeatureVoice]
+		effVoice, was = eff.Features[roster.FeatureVoice], viewOf(eff.Roles)
+		in.Roles = slices.Clone(eff.Roles)
 	}
 	in.LoginID = *u.Username
 	in.FirstName, in.LastName = splitName(*u.Name)
 	c := u.UserAccountConfiguration
-	roles := slices.DeleteFunc(slices.Clone(effRoles), func(r string) bool { return isVonageRole(r) })
-	roles = append(roles, roleOf[*c.Role])
-	if *c.ActAsAgent && *c.Role != RoleAgent {
-		roles = append(roles, "Agent")
+	now := view{role: *c.Role, agent: *c.ActAsAgent} // Validate: an Agent acts as one
+	in.Roles = now.roles(in.Roles, was)
+	if err := now.voice(&in, was, effVoice, c.AgentConfiguration); err != nil {
+		return in, err
 	}
-	in.Roles = roles
-	if *c.ActAsAgent {
-		voice, err := agentVoice(effVoice, c.AgentConfiguration.InboundAutoanswer)
-		if err != nil {
-			return in, err
-		}
-		if in.Features == nil {
-			in.Features = roster.Features{}
-		}
-		in.Features[roster.FeatureVoice] = voice
-	}
-	ext, err := json.Marshal(u.stored())
+	ext, err := json.Marshal(u.stored(now.agent))
 	if err != nil {
 		return in, err
 	}
@@ -56,6 +48,61 @@ func (u *User) Input(accountID string, cur *roster.User, eff *roster.UserView) (
 		in.Core.MustChangePassword = cur.MustChangePassword
 	}
 	return in, nil
+}
+
+// view is how Vonage shows a user's roles: one role, and whether it acts
+// as an agent.
+type view struct {
+	role  string
+	agent bool
+}
+
+// viewOf derives the Vonage view of canonical roles.
+func viewOf(roles []string) view {
+	v := view{role: RoleWallboard, agent: slices.Contains(roles, "Agent")} // Wallboard: the fewest rights
+	for _, r := range []string{RoleAdmin, RoleSupervisor, RoleWallboard, RoleAgent} {
+		if slices.Contains(roles, roleOf[r]) {
+			v.role = r
+			break
+		}
+	}
+	return v
+}
+
+// roles changes the canonical roles as far as the view changed from was.
+func (v view) roles(roles []string, was view) []string {
+	if v.role != was.role {
+		roles = slices.DeleteFunc(roles, func(r string) bool { return r == roleOf[was.role] })
+		if !slices.Contains(roles, roleOf[v.role]) {
+			roles = append(roles, roleOf[v.role])
+		}
+	}
+	switch has := slices.Contains(roles, "Agent"); {
+	case v.agent && !has:
+		roles = append(roles, "Agent")
+	case !v.agent && has:
+		roles = slices.DeleteFunc(roles, func(r string) bool { return r == "Agent" })
+	}
+	return roles
+}
+
+// voice gives an agent the voice feature (inboundAutoanswer is its
+// autoAnswer) and takes it from a user who stops being one.
+func (v view) voice(in *roster.UserInput, was view, have json.RawMessage, a *AgentConfig) error {
+	if in.Features == nil {
+		in.Features = roster.Features{}
+	}
+	switch {
+	case v.agent:
+		voice, err := agentVoice(have, a.InboundAutoanswer)
+		if err != nil {
+			return err
+		}
+		in.Features[roster.FeatureVoice] = voice
+	case was.agent && have != nil:
+		in.Features[roster.FeatureVoice] = nil // none, the profile's neither
+	}
+	return nil
 }
 
 // agentVoice is an agent's voice feature: the one it has, with autoAnswer
@@ -75,25 +122,22 @@ func agentVoice(have json.RawMessage, autoAnswer *bool) (json.RawMessage, error)
 }
 
 // stored is what the Vonage extension keeps: the user as sent, without
-// the fields that are answered from elsewhere.
-func (u *User) stored() *User {
+// the fields that are answered from elsewhere (an agent's
+// inboundAutoanswer is its voice feature's autoAnswer).
+func (u *User) stored(agent bool) *User {
 	s := *u
 	s.UserID, s.LastLoginTime, s.Locked = "", nil, nil
 	if c := u.UserAccountConfiguration; c != nil {
 		cc := *c
 		cc.Chargeable = nil
+		if a := cc.AgentConfiguration; a != nil && agent {
+			ac := *a
+			ac.InboundAutoanswer = nil
+			cc.AgentConfiguration = &ac
+		}
 		s.UserAccountConfiguration = &cc
 	}
 	return &s
-}
-
-func isVonageRole(canonical string) bool {
-	for _, r := range roleOf {
-		if r == canonical {
-			return true
-		}
-	}
-	return false
 }
 
 // splitName gives a Vonage name's canonical first and last names: the
@@ -144,16 +188,9 @@ func accountConfig(c *AccountConfig, stored *roster.User, eff roster.UserView) *
 	if c != nil {
 		out = *c
 	}
-	agent := slices.Contains(eff.Roles, "Agent")
-	role := RoleWallboard // the fewest rights, for a user with none of the roles below
-	for _, r := range []string{RoleAdmin, RoleSupervisor, RoleWallboard, RoleAgent} {
-		if slices.Contains(eff.Roles, roleOf[r]) {
-			role = r
-			break
-		}
-	}
-	out.Role, out.ActAsAgent, out.Chargeable = ptr(role), ptr(agent), ptr(!stored.Archived)
-	if !agent {
+	v := viewOf(eff.Roles)
+	out.Role, out.ActAsAgent, out.Chargeable = ptr(v.role), ptr(v.agent), ptr(!stored.Archived)
+	if !v.agent {
 		out.AgentConfiguration = nil
 		return &out
 	}
@@ -162,9 +199,9 @@ func accountConfig(c *AccountConfig, stored *roster.User, eff roster.UserView) *
 		a = *out.AgentConfiguration
 	}
 	if raw := eff.Features[roster.FeatureVoice]; raw != nil {
-		var v roster.Voice
-		if json.Unmarshal(raw, &v) == nil && v.AutoAnswer != nil {
-			a.InboundAutoanswer = v.AutoAnswer
+		var voice roster.Voice
+		if json.Unmarshal(raw, &voice) == nil {
+			a.InboundAutoanswer = voice.AutoAnswer
 		}
 	}
 	out.AgentConfiguration = &a

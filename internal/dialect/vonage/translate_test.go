@@ -2,6 +2,7 @@ package vonage
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/roster-cc/roster/internal/roster"
@@ -63,6 +64,43 @@ func TestRolesBothWays(t *testing.T) {
 		}
 		if *back.Name != "U Ser" {
 			t.Errorf("name read back as %q", *back.Name)
+		}
+	}
+}
+
+// TestUnchangedViewChangesNothing: a user's Vonage view sent back changes
+// none of its roles or features, whatever roles it has.
+func TestUnchangedViewChangesNothing(t *testing.T) {
+	for _, roles := range [][]string{
+		{"Administrator", "Supervisor", "Reporting"},
+		{"Business Analyst"},
+		{"Supervisor", "Agent", "Reporting_Supervisor"},
+		nil,
+	} {
+		voice := json.RawMessage(`{"autoAnswer":true}`)
+		cur := &roster.User{ID: "x", LoginID: "u", FirstName: "U", LastName: "Ser", Roles: roles,
+			Features: roster.Features{roster.FeatureVoice: voice}}
+		eff := roster.Effective(cur, nil)
+		v, err := FromCanonical(cur, eff, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v.Email = ptr("u@example.com")
+		if a := v.UserAccountConfiguration.AgentConfiguration; a != nil {
+			a.AgentDisplayID, a.TelephonyAddress = ptr("1"), &TelephonyAddress{TelephoneAddress: ptr("1")}
+		}
+		if vs := v.Validate(); len(vs) > 0 {
+			t.Fatalf("%v: %v", roles, vs)
+		}
+		in, err := v.Input("ABCDEF", cur, &eff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(in.Roles, roles) && !(len(roles) == 0 && len(in.Roles) == 0) {
+			t.Errorf("roles %v sent back as their view became %v", roles, in.Roles)
+		}
+		if got := string(in.Features[roster.FeatureVoice]); got != string(voice) {
+			t.Errorf("roles %v: voice %s became %s", roles, voice, got)
 		}
 	}
 }
