@@ -127,7 +127,8 @@ type Tx interface {
 	SetLastLogin(ctx context.Context, accountID, userID string) error
 	// LockedLogins returns which of the login names are locked out now.
 	LockedLogins(ctx context.Context, accountID string, logins []string) (map[string]bool, error)
-	// AccountsWithLogin returns up to limit accounts with a user of the login name.
+	// AccountsWithLogin returns up to limit accounts with a user of the
+	// login name, the one whose user has had it longest first.
 	AccountsWithLogin(ctx context.Context, login string, limit int) ([]string, error)
 
 	AddAudit(ctx context.Context, r *AuditRecord) error

@@ -3,17 +3,9 @@ package service
 import (
 	"context"
 	"fmt"
-	"strings"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
-
-// maxBasicAccounts bounds how many accounts an account-less HTTP Basic
-// login name is looked for in (each costs a password verification).
-const maxBasicAccounts = 4
-
-var errBasicAmbiguous = roster.Errorf(roster.EUNAUTHORIZED,
-	"The userName or password is wrong (or the userName is in several accounts: use /gws/accounts/{accountId}/api/v2).")
 
 // AuthenticateBasic returns the principal of a user's HTTP Basic
 // credentials (the GWS dialect): its login name and password, checked as a
@@ -62,58 +54,25 @@ func (s *Service) AuthenticateBasic(ctx context.Context, accountID, login, pw st
 }
 
 // basicAccount finds the account of an HTTP Basic login that names none
-// (GWS's /api/v2): the account with a user of that login name or, when
-// several have one, the one whose user has this password. Accounts whose
-// login name is locked are not tried, so the answer tells nothing a locked
-// login would not. When no account or several match, the attempt counts as
-// a failure of the name in each, and is refused; another account creating
-// the same name therefore cannot lock this one's users out of /api/v2.
+// (GWS's /api/v2): the account whose user has held the login name longest.
+// Only that user's password is checked, so no other account's user is
+// ever tried: another account creating the same name later neither takes
+// the name over nor locks its holder out. An unknown name costs a
+// verification like a wrong password.
 func (s *Service) basicAccount(ctx context.Context, login, pw string) (string, error) {
 	var accounts []string
-	var users []*roster.User
 	err := s.store.Read(ctx, func(tx roster.Tx) (err error) {
-		if accounts, err = tx.AccountsWithLogin(ctx, login, maxBasicAccounts+1); err != nil || len(accounts) < 2 {
-			return err
-		}
-		for _, a := range accounts {
-			locked, err := tx.LockedLogins(ctx, a, []string{login})
-			if err != nil {
-				return err
-			}
-			if u, err := tx.UserByLogin(ctx, a, login); err == nil && !locked[strings.ToLower(login)] && u.PasswordHash != "" {
-				users = append(users, u)
-			} else if err != nil && roster.ErrorCode(err) != roster.ENOTFOUND {
-				return err
-			}
-		}
-		return nil
+		accounts, err = tx.AccountsWithLogin(ctx, login, 1)
+		return err
 	})
-	switch {
-	case err != nil:
+	if err != nil {
 		return "", err
-	case len(accounts) == 1:
-		return accounts[0], nil
-	case len(accounts) == 0 || len(accounts) > maxBasicAccounts:
-		s.verify(ctx, pw, s.dummyHash) // as costly as a wrong password
-		return "", errBasicAmbiguous
 	}
-	var match []string
-	for _, u := range users {
-		ok, err := s.verify(ctx, pw, u.PasswordHash)
-		if err != nil {
+	if len(accounts) == 0 {
+		if _, err := s.verify(ctx, pw, s.dummyHash); err != nil {
 			return "", err
 		}
-		if ok {
-			match = append(match, u.AccountID)
-		}
+		return "", errBadLogin
 	}
-	if len(match) == 1 {
-		return match[0], nil // checkPassword counts and verifies it again
-	}
-	for _, a := range accounts {
-		if _, _, err := s.startLogin(ctx, a, login); err != nil && roster.ErrorCode(err) != roster.ETOOMANY {
-			return "", err
-		}
-	}
-	return "", errBasicAmbiguous
+	return accounts[0], nil
 }

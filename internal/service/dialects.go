@@ -21,8 +21,8 @@ func (s *Service) UserRecord(ctx context.Context, accountID, id string) (*UserRe
 	return res, s.fillLocked(ctx, accountID, []*UserResult{res})
 }
 
-// AllUserRecords returns every user of the account, in loginId order, as
-// UserRecords does, read in one transaction: a consistent list, held in
+// AllUserRecords returns every user of the account, in loginId order, with
+// Stored and Locked filled, read in one transaction: a consistent list, held in
 // memory (the Vonage and GWS lists have no pages).
 // Errors: ENOTFOUND (account).
 func (s *Service) AllUserRecords(ctx context.Context, accountID string) ([]*UserResult, error) {

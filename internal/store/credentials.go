@@ -228,8 +228,9 @@ func (t *Tx) LockedLogins(ctx context.Context, accountID string, logins []string
 }
 
 // AccountsWithLogin returns the accounts that have a user with the login
-// name (case-insensitive), at most limit of them.
+// name (case-insensitive), at most limit of them, the account whose user
+// has had it longest first.
 func (t *Tx) AccountsWithLogin(ctx context.Context, login string, limit int) ([]string, error) {
-	return scanStrings(t.query(ctx, `SELECT account_id FROM users WHERE login_lower = ? ORDER BY account_id LIMIT ?`,
-		strings.ToLower(login), limit))
+	return scanStrings(t.query(ctx, `SELECT account_id FROM users WHERE login_lower = ?
+		ORDER BY created_at, account_id LIMIT ?`, strings.ToLower(login), limit))
 }

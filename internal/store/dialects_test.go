@@ -75,8 +75,9 @@ func testDialectState(t *testing.T, s *Store) {
 }
 
 // TestDialectsDown: undoing schema version 4 with users in it leaves no
-// archived user able to log in on a version 3 roster (no password, no
-// token) and no field version 3 does not know in the stored users.
+// archived user able to log in on a version 3 roster, nor a temporary
+// password that had to be changed (no password, no token), and no field
+// version 3 does not know in the stored users; other users are untouched.
 func TestDialectsDown(t *testing.T) { forEachDB(t, testDialectsDown) }
 
 func testDialectsDown(t *testing.T, s *Store) {
@@ -90,6 +91,8 @@ func testDialectsDown(t *testing.T, s *Store) {
 				PasswordHash: "hash-1", Archived: true, Extensions: roster.Extensions{roster.DialectGWS: json.RawMessage(`{}`)}},
 			{AccountID: "DOWNAA", ID: "kept", OrganizationNodeID: "DOWNAA", LoginID: "kept", FirstName: "K", LastName: "E",
 				PasswordHash: "hash-2", MustChangePassword: true},
+			{AccountID: "DOWNAA", ID: "plain", OrganizationNodeID: "DOWNAA", LoginID: "plain", FirstName: "P", LastName: "L",
+				PasswordHash: "hash-3"},
 		} {
 			if err := tx.CreateUser(ctx, u); err != nil {
 				return err
@@ -105,7 +108,7 @@ func testDialectsDown(t *testing.T, s *Store) {
 		t.Fatalf("down from 4: %+v, %v", st, err)
 	}
 	rows := map[string]string{}
-	for _, id := range []string{"gone", "kept"} {
+	for _, id := range []string{"gone", "kept", "plain"} {
 		var hash, doc string
 		var tokens int
 		if err := s.write.QueryRow(s.dialect.rebind(`SELECT password_hash, doc, (SELECT COUNT(*) FROM tokens WHERE subject_id = ?)
@@ -119,7 +122,7 @@ func testDialectsDown(t *testing.T, s *Store) {
 			}
 		}
 	}
-	if want := map[string]string{"gone": " 0", "kept": "hash-2 1"}; !cmp.Equal(rows, want) {
+	if want := map[string]string{"gone": " 0", "kept": " 0", "plain": "hash-3 1"}; !cmp.Equal(rows, want) {
 		t.Errorf("after down (password, tokens) = %v, want %v", rows, want)
 	}
 	if st, err := s.Migrate(ctx, MigrateUp); err != nil || st.Current != st.Known {

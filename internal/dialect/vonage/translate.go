@@ -36,10 +36,11 @@ func (u *User) Input(accountID string, cur *roster.User, eff *roster.UserView) (
 	c := u.UserAccountConfiguration
 	now := view{role: *c.Role, agent: *c.ActAsAgent} // Validate: an Agent acts as one
 	in.Roles = now.roles(in.Roles, was)
-	if err := now.voice(&in, was, effVoice, c.AgentConfiguration); err != nil {
+	hasVoice, err := now.voice(&in, was, effVoice, c.AgentConfiguration)
+	if err != nil {
 		return in, err
 	}
-	ext, err := json.Marshal(u.stored(now.agent))
+	ext, err := json.Marshal(u.stored(hasVoice))
 	if err != nil {
 		return in, err
 	}
@@ -69,13 +70,13 @@ func viewOf(roles []string) view {
 	return v
 }
 
-// roles changes the canonical roles as far as the view changed from was.
+// roles changes the canonical roles as far as the view changed from was:
+// a new role replaces every role Vonage maps (the user is then what the
+// PUT says); the user's other roles stay.
 func (v view) roles(roles []string, was view) []string {
 	if v.role != was.role {
-		roles = slices.DeleteFunc(roles, func(r string) bool { return r == roleOf[was.role] })
-		if !slices.Contains(roles, roleOf[v.role]) {
-			roles = append(roles, roleOf[v.role])
-		}
+		roles = slices.DeleteFunc(roles, isVonageRole)
+		roles = append(roles, roleOf[v.role])
 	}
 	switch has := slices.Contains(roles, "Agent"); {
 	case v.agent && !has:
@@ -86,23 +87,35 @@ func (v view) roles(roles []string, was view) []string {
 	return roles
 }
 
-// voice gives an agent the voice feature (inboundAutoanswer is its
-// autoAnswer) and takes it from a user who stops being one.
-func (v view) voice(in *roster.UserInput, was view, have json.RawMessage, a *AgentConfig) error {
+// voice gives a user who becomes an agent the voice feature, takes it from
+// one who stops being one, and sets an agent's voice autoAnswer from
+// inboundAutoanswer. It tells whether the user has voice afterwards (then
+// inboundAutoanswer lives there, not in the extension).
+func (v view) voice(in *roster.UserInput, was view, have json.RawMessage, a *AgentConfig) (bool, error) {
 	if in.Features == nil {
 		in.Features = roster.Features{}
 	}
 	switch {
-	case v.agent:
+	case v.agent && (!was.agent || have != nil):
 		voice, err := agentVoice(have, a.InboundAutoanswer)
 		if err != nil {
-			return err
+			return false, err
 		}
 		in.Features[roster.FeatureVoice] = voice
-	case was.agent && have != nil:
+		return true, nil
+	case !v.agent && was.agent && have != nil:
 		in.Features[roster.FeatureVoice] = nil // none, the profile's neither
 	}
-	return nil
+	return false, nil
+}
+
+func isVonageRole(canonical string) bool {
+	for _, r := range roleOf {
+		if r == canonical {
+			return true
+		}
+	}
+	return false
 }
 
 // agentVoice is an agent's voice feature: the one it has, with autoAnswer
@@ -122,15 +135,15 @@ func agentVoice(have json.RawMessage, autoAnswer *bool) (json.RawMessage, error)
 }
 
 // stored is what the Vonage extension keeps: the user as sent, without
-// the fields that are answered from elsewhere (an agent's
-// inboundAutoanswer is its voice feature's autoAnswer).
-func (u *User) stored(agent bool) *User {
+// the fields that are answered from elsewhere (inboundAutoanswer is the
+// voice feature's autoAnswer when the user has voice).
+func (u *User) stored(voice bool) *User {
 	s := *u
 	s.UserID, s.LastLoginTime, s.Locked = "", nil, nil
 	if c := u.UserAccountConfiguration; c != nil {
 		cc := *c
 		cc.Chargeable = nil
-		if a := cc.AgentConfiguration; a != nil && agent {
+		if a := cc.AgentConfiguration; a != nil && voice {
 			ac := *a
 			ac.InboundAutoanswer = nil
 			cc.AgentConfiguration = &ac

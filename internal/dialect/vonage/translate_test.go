@@ -120,3 +120,60 @@ func TestNameFollowsCanonicalChange(t *testing.T) {
 		t.Errorf("after a canonical change name = %q, want %q", *got.Name, "Maria Smith")
 	}
 }
+
+// TestRoleChangeReplacesMappedRoles: a new Vonage role is what the user
+// then is: every mapped role goes, the others stay.
+func TestRoleChangeReplacesMappedRoles(t *testing.T) {
+	for _, c := range []struct {
+		role  string
+		agent bool
+		want  string
+	}{
+		{RoleAgent, true, `["Business Analyst","Agent"]`},
+		{RoleWallboard, false, `["Business Analyst","Reporting"]`},
+		{RoleSupervisor, false, `["Business Analyst","Supervisor"]`},
+	} {
+		cur := &roster.User{ID: "x", Roles: []string{"Administrator", "Supervisor", "Business Analyst", "Agent"}}
+		eff := roster.Effective(cur, nil)
+		u := &User{Username: ptr("u"), Name: ptr("U"), Email: ptr("u@example.com"),
+			UserAccountConfiguration: &AccountConfig{Role: ptr(c.role), ActAsAgent: ptr(c.agent),
+				AgentConfiguration: &AgentConfig{AgentDisplayID: ptr("1"), TelephonyAddress: &TelephonyAddress{TelephoneAddress: ptr("1")}}}}
+		if vs := u.Validate(); len(vs) > 0 {
+			t.Fatal(vs)
+		}
+		in, err := u.Input("ABCDEF", cur, &eff)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := json.Marshal(in.Roles); string(got) != c.want {
+			t.Errorf("Admin+Supervisor+Agent put as %s (actAsAgent %v): roles %s, want %s", c.role, c.agent, got, c.want)
+		}
+	}
+}
+
+// TestAgentWithoutVoiceStaysSo: an agent that opted out of voice is not
+// given it back by its own view sent back.
+func TestAgentWithoutVoiceStaysSo(t *testing.T) {
+	cur := &roster.User{ID: "x", LoginID: "u", FirstName: "U", LastName: "Ser", Roles: []string{"Agent"},
+		Features: roster.Features{roster.FeatureVoice: nil}}
+	eff := roster.Effective(cur, nil)
+	v, _ := FromCanonical(cur, eff, false)
+	v.Email = ptr("u@example.com")
+	a := v.UserAccountConfiguration.AgentConfiguration
+	a.AgentDisplayID, a.TelephonyAddress, a.InboundAutoanswer = ptr("1"), &TelephonyAddress{TelephoneAddress: ptr("1")}, ptr(true)
+	if vs := v.Validate(); len(vs) > 0 {
+		t.Fatal(vs)
+	}
+	in, err := v.Input("ABCDEF", cur, &eff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if raw, set := in.Features[roster.FeatureVoice]; !set || raw != nil {
+		t.Errorf("voice of an opted-out agent = %s (set %v), want the opt-out kept", raw, set)
+	}
+	var ext User
+	json.Unmarshal(in.Core.Extension, &ext)
+	if got := ext.UserAccountConfiguration.AgentConfiguration.InboundAutoanswer; got == nil || !*got {
+		t.Errorf("inboundAutoanswer of an agent without voice is kept as sent: got %v", got)
+	}
+}
