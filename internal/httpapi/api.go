@@ -182,6 +182,12 @@ func (a *API) adapt(h handlerFunc) http.Handler {
 			return
 		}
 		if err := h(w, r); err != nil {
+			if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
+				// The answer was under way (a client that went away while
+				// it was written): there is no second answer to give.
+				logger(r).Info("the answer could not be finished", "status", sw.status, "err", err)
+				return
+			}
 			a.writeError(w, r, err)
 		}
 	})

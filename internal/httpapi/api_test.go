@@ -1,6 +1,11 @@
 package httpapi
 
 import (
+	"context"
+	"database/sql"
+	"errors"
+	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -44,5 +49,32 @@ func TestIfMatch(t *testing.T) {
 		if _, err := ifMatch(r); err == nil {
 			t.Errorf("ifMatch(%q): want a 412 error", h)
 		}
+	}
+}
+
+// TestErrorAfterAnswerStarted: a handler that fails after its answer began
+// (a client gone while it was written) gets no second answer, and a request
+// whose client went away is no server error, whatever the error says.
+func TestErrorAfterAnswerStarted(t *testing.T) {
+	var logs strings.Builder
+	a := New(nil, slog.New(slog.NewTextHandler(&logs, nil)))
+	h := a.middleware(a.adapt(func(w http.ResponseWriter, r *http.Request) error {
+		w.WriteHeader(http.StatusOK)
+		w.Write([]byte(`{"partial":`))
+		return errors.New("write: broken pipe")
+	}))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest("GET", "/x", nil))
+	if w.Code != http.StatusOK || w.Body.String() != `{"partial":` || strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("answer %d %q, logs %s; want the started answer alone and no error logged", w.Code, w.Body, logs.String())
+	}
+
+	logs.Reset()
+	ctx, cancel := context.WithCancel(context.WithValue(context.Background(), logKey, a.log))
+	cancel()
+	w = httptest.NewRecorder()
+	a.writeError(w, httptest.NewRequest("GET", "/x", nil).WithContext(ctx), sql.ErrTxDone)
+	if strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "the client went away") {
+		t.Errorf("a gone client's failed request logged %s; want an info line", logs.String())
 	}
 }

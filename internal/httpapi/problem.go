@@ -60,8 +60,10 @@ func (a *API) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		msg = "The service is busy; retry shortly."
 	}
 	switch {
-	case errors.Is(err, context.Canceled) && r.Context().Err() != nil:
-		logger(r).Info("the client went away", "status", status) // not the server's failure
+	case errors.Is(r.Context().Err(), context.Canceled):
+		// Whatever the error says (a transaction closed under the
+		// request, say), it is not the server's failure.
+		logger(r).Info("the client went away", "status", status, "err", err)
 	case status >= 500:
 		logger(r).Error("request failed", "status", status, "err", err)
 	}
