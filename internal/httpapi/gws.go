@@ -89,21 +89,23 @@ func (a *API) gwsList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	base, uris, users := gwsBase(r), []string{}, []*gws.User{}
-	err = a.eachUser(r, acct, func(res *service.UserResult) error {
-		if !fields {
-			uris = append(uris, base+"/users/"+gws.ID(res.Stored.ID))
-			return nil
-		}
-		u, err := gws.FromCanonical(res.Stored, res.View, base, sub)
-		users = append(users, u)
-		return err
-	})
+	all, err := a.svc.AllUserRecords(r.Context(), acct)
 	if err != nil {
 		return err
 	}
+	base := gwsBase(r)
 	if !fields {
+		uris := make([]string, len(all))
+		for i, res := range all {
+			uris[i] = base + "/users/" + gws.ID(res.Stored.ID)
+		}
 		return gwsOK(w, "uris", uris)
+	}
+	users := make([]*gws.User, len(all))
+	for i, res := range all {
+		if users[i], err = gws.FromCanonical(res.Stored, res.View, base, sub); err != nil {
+			return err
+		}
 	}
 	return gwsOK(w, "users", users)
 }

@@ -120,3 +120,19 @@ func writeGWSError(w http.ResponseWriter, err error, msg string) {
 	w.WriteHeader(status)
 	w.Write(append(b, '\n'))
 }
+
+// renameFields names the fields of a core error's violations as a dialect
+// does (fields it has no name for keep theirs).
+func renameFields(err error, name func(string) string) error {
+	var re *roster.Error
+	if !errors.As(err, &re) || len(re.Violations) == 0 {
+		return err
+	}
+	out := *re
+	out.Violations = make([]roster.Violation, len(re.Violations))
+	for i, v := range re.Violations {
+		v.Field = name(v.Field)
+		out.Violations[i] = v
+	}
+	return &out
+}

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 	"strings"
 
@@ -82,23 +81,20 @@ func (a *API) vonageGet(w http.ResponseWriter, r *http.Request) error {
 	return writeVonage(w, res)
 }
 
-// vonageList answers every user of the account as a JSON array, read a
-// page at a time.
+// vonageList answers every user of the account as a JSON array.
 func (a *API) vonageList(w http.ResponseWriter, r *http.Request) error {
 	if len(r.URL.Query()) > 0 {
 		return roster.Errorf(roster.EINVALID, "This list takes no parameters.")
 	}
-	var out []*vonage.User
-	err := a.eachUser(r, r.PathValue("accountId"), func(res *service.UserResult) error {
-		u, err := vonage.FromCanonical(res.Stored, res.View, res.Locked)
-		out = append(out, u)
-		return err
-	})
+	all, err := a.svc.AllUserRecords(r.Context(), r.PathValue("accountId"))
 	if err != nil {
 		return err
 	}
-	if out == nil {
-		out = []*vonage.User{}
+	out := make([]*vonage.User, len(all))
+	for i, res := range all {
+		if out[i], err = vonage.FromCanonical(res.Stored, res.View, res.Locked); err != nil {
+			return err
+		}
 	}
 	return writeJSON(w, http.StatusOK, out)
 }
@@ -117,35 +113,4 @@ func writeVonage(w http.ResponseWriter, res *service.UserResult) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, u)
-}
-
-// eachUser calls fn with every user of the account, in loginId order,
-// read in one transaction.
-func (a *API) eachUser(r *http.Request, accountID string, fn func(*service.UserResult) error) error {
-	all, err := a.svc.AllUserRecords(r.Context(), accountID)
-	if err != nil {
-		return err
-	}
-	for _, res := range all {
-		if err := fn(res); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// renameFields names the fields of a core error's violations as a dialect
-// does (fields it has no name for keep theirs).
-func renameFields(err error, name func(string) string) error {
-	var re *roster.Error
-	if !errors.As(err, &re) || len(re.Violations) == 0 {
-		return err
-	}
-	out := *re
-	out.Violations = make([]roster.Violation, len(re.Violations))
-	for i, v := range re.Violations {
-		v.Field = name(v.Field)
-		out.Violations[i] = v
-	}
-	return &out
 }
