@@ -93,7 +93,7 @@ func BenchmarkPropagate10k(b *testing.B) {
 			}
 			drain(b, a)
 			for i := 0; b.Loop(); i++ {
-				roles := []string{"Agent", "Reporting"}[:1+i%2]
+				roles := []string{"Agent", "Reporting"}[:2-i%2] // every iteration changes the role
 				if _, err := a.Service.ReplaceProfile(ctx, "ABCDEF", p.Profile.ID, roster.ProfileInput{ProfileName: "P", Roles: roles}, nil); err != nil {
 					b.Fatal(err)
 				}

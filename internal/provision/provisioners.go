@@ -19,7 +19,9 @@ import (
 
 // Local provisions nothing outside roster: voice identities (extension,
 // ELIN, provider ids) are allocated when a change is accepted, so it only
-// confirms. It always succeeds.
+// confirms. It always succeeds, at once: the reconciler settles its
+// records in the transaction that finds them due (Set.Immediate), without
+// a lease or a call.
 type Local struct{}
 
 // Provision implements roster.Provisioner.
@@ -123,6 +125,18 @@ func (s Set) For(aspect string) roster.Provisioner {
 		return s.fallback
 	}
 	return Local{}
+}
+
+// Immediate returns the aspects whose provisioner is Local: their due
+// records can be settled without a call.
+func (s Set) Immediate() []string {
+	var out []string
+	for _, name := range append([]string{roster.AspectRole}, roster.FeatureKeys...) {
+		if _, ok := s.For(name).(Local); ok {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // ParseSet reads ROSTER_PROVISIONERS: entries "aspect=kind[:argument]"

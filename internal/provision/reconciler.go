@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
@@ -35,14 +36,26 @@ type Reconciler struct {
 	CallTimeout  time.Duration // the longest one provisioner call may take
 	Retry        Backoff
 
-	wake chan struct{}
-	once sync.Once
+	wake      chan struct{}
+	once      sync.Once
+	immediate []string     // aspects settled without a call (Local)
+	slowest   atomic.Int64 // the last round's slowest call, in nanoseconds
 }
 
 // Backoff is the retry policy of temporary failures.
 type Backoff struct {
 	Base, Max time.Duration
 	Attempts  int // total attempts before FAILED
+}
+
+// maxInto raises v to n if n is larger.
+func maxInto(v *atomic.Int64, n int64) {
+	for {
+		cur := v.Load()
+		if n <= cur || v.CompareAndSwap(cur, n) {
+			return
+		}
+	}
 }
 
 // Delay returns the wait before attempt n+1 (n ≥ 1): exponential with jitter.
@@ -57,11 +70,12 @@ func (b Backoff) Delay(n int) time.Duration {
 func (r *Reconciler) init() {
 	r.once.Do(func() {
 		r.wake = make(chan struct{}, 1)
+		r.immediate = r.Provisioners.Immediate()
 		if r.Log == nil {
 			r.Log = slog.New(slog.DiscardHandler)
 		}
 		if r.Batch <= 0 {
-			r.Batch = 200
+			r.Batch = 1000
 		}
 		if r.Concurrency <= 0 {
 			r.Concurrency = 16
@@ -152,7 +166,12 @@ func (r *Reconciler) round(ctx context.Context) (bool, error) {
 		return false, fmt.Errorf("propagate: %w", err)
 	}
 	var jobs []roster.Aspect
+	settled := 0
+	claimedAt := time.Now()
 	err = r.Store.Write(ctx, func(tx roster.Tx) (err error) {
+		if settled, err = tx.SettleDue(ctx, r.immediate, r.Batch); err != nil {
+			return err
+		}
 		jobs, err = tx.ClaimAspects(ctx, r.Owner, r.claimSize(), r.Lease)
 		return err
 	})
@@ -160,23 +179,32 @@ func (r *Reconciler) round(ctx context.Context) (bool, error) {
 		return propagated, fmt.Errorf("claim: %w", err)
 	}
 	if len(jobs) == 0 {
-		return propagated, nil
+		return propagated || settled > 0, nil
 	}
 	// Outcomes are recorded even when shutting down, so no call is lost.
-	return true, r.provisionAll(context.WithoutCancel(ctx), jobs)
+	return true, r.provisionAll(context.WithoutCancel(ctx), jobs, claimedAt)
 }
 
-// claimSize bounds a claim so that every claimed record can be attempted
-// within its lease even when every call takes the whole call timeout.
+// claimSize bounds a claim by how many calls can start within the start
+// window at the pace of the last round's slowest call (the call timeout
+// before any): a few waves when calls are slow, up to Batch when they are
+// quick. Should calls slow down, the records left when the window closes
+// are released unattempted (provisionAll).
 func (r *Reconciler) claimSize() int {
-	waves := max(1, int(r.Lease/(2*r.CallTimeout)))
+	slowest := time.Duration(r.slowest.Load())
+	if slowest <= 0 || slowest > r.CallTimeout {
+		slowest = r.CallTimeout
+	}
+	waves := max(1, int(r.startWindow()/max(slowest, time.Millisecond)))
 	return min(r.Batch, r.Concurrency*waves)
 }
 
-// finished is the outcome of one provisioning attempt.
-type finished struct {
-	aspect  roster.Aspect
-	outcome roster.Outcome
+// startWindow is how long after a claim its calls may start: a call may
+// take the whole call timeout and must still end with a quarter of the
+// lease left to record its outcome. It is at least a quarter of the lease
+// (the call timeout is at most half of it).
+func (r *Reconciler) startWindow() time.Duration {
+	return r.Lease*3/4 - r.CallTimeout
 }
 
 // flushEvery and flushSize bound how long a finished attempt waits to be
@@ -188,25 +216,37 @@ const (
 )
 
 // provisionAll runs the claimed records' provisioners, Concurrency at a
-// time, and records their outcomes in groups as they finish.
-func (r *Reconciler) provisionAll(ctx context.Context, jobs []roster.Aspect) error {
-	results := make(chan finished, len(jobs))
+// time, and records their outcomes in groups as they finish. Calls start
+// within the start window (the first wave always does); the records left
+// are released unattempted.
+func (r *Reconciler) provisionAll(ctx context.Context, jobs []roster.Aspect, claimedAt time.Time) error {
+	results := make(chan roster.Attempt, len(jobs))
 	go func() {
 		sem := make(chan struct{}, r.Concurrency)
 		var wg sync.WaitGroup
-		for _, a := range jobs {
+		var slowest atomic.Int64
+		for i, a := range jobs {
 			sem <- struct{}{}
+			if i >= r.Concurrency && time.Since(claimedAt) > r.startWindow() {
+				<-sem
+				results <- roster.Attempt{Aspect: a, Outcome: roster.Outcome{Unattempted: true}}
+				continue
+			}
 			wg.Go(func() {
 				defer func() { <-sem }()
-				results <- finished{a, r.provision(a)}
+				start := time.Now()
+				o := r.provision(a)
+				maxInto(&slowest, int64(time.Since(start)))
+				results <- roster.Attempt{Aspect: a, Outcome: o}
 			})
 		}
 		wg.Wait()
+		r.slowest.Store(slowest.Load())
 		close(results)
 	}()
 	tick := time.NewTicker(flushEvery)
 	defer tick.Stop()
-	var pending []finished
+	var pending []roster.Attempt
 	var errs []error
 	for open := true; open; {
 		ticked := false
@@ -227,23 +267,16 @@ func (r *Reconciler) provisionAll(ctx context.Context, jobs []roster.Aspect) err
 }
 
 // record writes the outcomes of finished attempts in one transaction.
-func (r *Reconciler) record(ctx context.Context, done []finished) error {
+func (r *Reconciler) record(ctx context.Context, done []roster.Attempt) error {
 	ctx, cancel := context.WithTimeout(ctx, r.Lease)
 	defer cancel()
 	// One order for every writer of these rows (account, user, aspect), so
 	// transactions that lock several of them never deadlock.
-	slices.SortFunc(done, func(a, b finished) int {
-		return cmp.Or(strings.Compare(a.aspect.AccountID, b.aspect.AccountID),
-			strings.Compare(a.aspect.UserID, b.aspect.UserID), strings.Compare(a.aspect.Name, b.aspect.Name))
+	slices.SortFunc(done, func(a, b roster.Attempt) int {
+		return cmp.Or(strings.Compare(a.Aspect.AccountID, b.Aspect.AccountID),
+			strings.Compare(a.Aspect.UserID, b.Aspect.UserID), strings.Compare(a.Aspect.Name, b.Aspect.Name))
 	})
-	return r.Store.Write(ctx, func(tx roster.Tx) error {
-		for _, f := range done {
-			if err := tx.FinishAspect(ctx, r.Owner, f.aspect, f.outcome); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return r.Store.Write(ctx, func(tx roster.Tx) error { return tx.FinishAspects(ctx, r.Owner, done) })
 }
 
 func (r *Reconciler) provision(a roster.Aspect) (o roster.Outcome) {

@@ -132,6 +132,20 @@ type Outcome struct {
 	Failed  bool      // gave up: FAILED until the client retries
 	RetryAt time.Time // when neither: try again then
 	Message string
+	// Unattempted: not tried (its lease was too short for a call); the
+	// record is released as it was.
+	Unattempted bool
+}
+
+// Attempt is a claimed record and the outcome of its provisioning attempt.
+type Attempt struct {
+	Aspect  Aspect
+	Outcome Outcome
+}
+
+// AspectKey names one provisioning record of an account.
+type AspectKey struct {
+	UserID, Name string
 }
 
 // AspectCounts counts, per aspect name, the records a profile change caused
@@ -139,6 +153,13 @@ type Outcome struct {
 type AspectCounts struct {
 	Action                 string // the action of the records (the least, if several)
 	Total, Pending, Failed int
+}
+
+// AspectProgress tells, for one aspect, whether records a profile change
+// caused are pending or failed, and the action of one of them.
+type AspectProgress struct {
+	Action          string
+	Pending, Failed bool
 }
 
 // Propagation is a profile change being carried to the profile's users.

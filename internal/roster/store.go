@@ -68,6 +68,7 @@ type Tx interface {
 	ProfileNameTaken(ctx context.Context, accountID, name, exceptID string) (bool, error)
 	ListProfiles(ctx context.Context, accountID string, page, size int) (Page[Profile], error)
 	ProfileProgress(ctx context.Context, accountID, profileID string, since int64) (map[string]AspectCounts, int, int, error)
+	ProfileUnsettledAspects(ctx context.Context, accountID, profileID string, since int64) (map[string]AspectProgress, error)
 	ProfileUnsettled(ctx context.Context, accountID, profileID string, since int64) (bool, error)
 	ProfileHasGroupOwners(ctx context.Context, accountID, profileID string) (bool, error)
 
@@ -75,6 +76,9 @@ type Tx interface {
 	GetUser(ctx context.Context, accountID, id string) (*User, error)
 	UpdateUser(ctx context.Context, u *User, action string) error
 	SetUserProvisioning(ctx context.Context, u *User, action string) error
+	// SetStatusAction sets the status action of the users' latest change
+	// (propagation: UPDATE), without a new version.
+	SetStatusAction(ctx context.Context, accountID string, userIDs []string, action string) error
 	DeleteUser(ctx context.Context, accountID, id string) error
 	UserDeleted(ctx context.Context, accountID, id string) (bool, error)
 	UserStatusAction(ctx context.Context, accountID, id string) (string, error)
@@ -83,10 +87,21 @@ type Tx interface {
 	UsersOfProfile(ctx context.Context, accountID, profileID, after string, limit int) ([]*User, error)
 
 	Aspects(ctx context.Context, accountID, userID string) (map[string]Aspect, error)
-	PutAspect(ctx context.Context, a *Aspect) error
-	SetReported(ctx context.Context, accountID, userID, name string, reported bool) error
+	// AspectsOf returns the records of several users, by user id and name;
+	// a write transaction locks them.
+	AspectsOf(ctx context.Context, accountID string, userIDs []string) (map[string]map[string]Aspect, error)
+	PutAspects(ctx context.Context, as []Aspect) error
+	// UnreportAspects marks records as no longer part of their users'
+	// latest change.
+	UnreportAspects(ctx context.Context, accountID string, keys []AspectKey) error
 	ClaimAspects(ctx context.Context, owner string, limit int, lease time.Duration) ([]Aspect, error)
-	FinishAspect(ctx context.Context, owner string, a Aspect, o Outcome) error
+	// SettleDue marks up to limit due records of the named aspects done
+	// as their desired state (their provisioner succeeds at once, without
+	// I/O) and returns how many.
+	SettleDue(ctx context.Context, names []string, limit int) (int, error)
+	// FinishAspects records the outcomes of claimed records that owner
+	// still holds (a record another worker took over is left alone).
+	FinishAspects(ctx context.Context, owner string, attempts []Attempt) error
 	NextDue(ctx context.Context) (at time.Time, ok bool, err error)
 
 	StartPropagation(ctx context.Context, accountID, profileID string, version int64) error

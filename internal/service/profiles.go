@@ -248,7 +248,7 @@ func (s *Service) ListProfiles(ctx context.Context, accountID string, lp ListPar
 }
 
 // PropagationBatch is how many users one propagation transaction handles.
-const PropagationBatch = 200
+const PropagationBatch = 500
 
 // Propagate carries one batch of one pending profile change to the
 // profile's users; it reports whether there was work. The change is
@@ -294,12 +294,38 @@ func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string
 	if err != nil {
 		return err
 	}
-	c := change{propagating: true}
+	ids := make([]string, len(users))
+	for i, u := range users {
+		ids[i] = u.ID
+	}
+	records, err := tx.AspectsOf(ctx, prop.AccountID, ids)
+	if err != nil {
+		return err
+	}
+	// The batch's records are decided user by user, then written together.
+	var w aspectWrites
+	var updated []string
 	for _, u := range users {
-		if err := propagateTo(ctx, tx, u, p, c); err != nil {
+		voiceChanged, err := ensureVoice(ctx, tx, u, p, false)
+		if err != nil {
 			return err
 		}
+		changed := w.plan(u, p, change{propagating: true}, records[u.ID], tx.Now())
+		switch {
+		case voiceChanged:
+			if err := tx.SetUserProvisioning(ctx, u, statusAction(changed)); err != nil {
+				return err
+			}
+		case changed:
+			updated = append(updated, u.ID)
+		}
 		prop.Cursor = u.ID
+	}
+	if err := w.flush(ctx, tx, prop.AccountID); err != nil {
+		return err
+	}
+	if err := tx.SetStatusAction(ctx, prop.AccountID, updated, roster.ActionUpdate); err != nil {
+		return err
 	}
 	prop.Done = len(users) < PropagationBatch
 	// Released (lease 0): the next batch may run on any worker.
@@ -307,18 +333,11 @@ func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string
 	return err
 }
 
-func propagateTo(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Profile, c change) error {
-	voiceChanged, err := ensureVoice(ctx, tx, u, p, false)
-	if err != nil {
-		return err
-	}
-	changed, err := applyDesired(ctx, tx, u, p, c)
-	if err != nil || !changed && !voiceChanged {
-		return err
-	}
-	action := ""
+// statusAction is the status action a propagation gives a user whose
+// aspects changed (UPDATE), or none.
+func statusAction(changed bool) string {
 	if changed {
-		action = roster.ActionUpdate
+		return roster.ActionUpdate
 	}
-	return tx.SetUserProvisioning(ctx, u, action)
+	return ""
 }

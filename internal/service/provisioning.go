@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"sort"
+	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -60,13 +61,29 @@ func ensureVoice(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Pr
 // and reports whether any aspect changed. Unchanged aspects are not
 // touched, so users a profile change does not affect see no status change.
 func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Profile, c change) (bool, error) {
-	desired := map[string]json.RawMessage{}
-	if !c.deleted {
-		desired = roster.Desired(u, p)
-	}
 	old, err := tx.Aspects(ctx, u.AccountID, u.ID)
 	if err != nil {
 		return false, err
+	}
+	var w aspectWrites
+	changed := w.plan(u, p, c, old, tx.Now())
+	return changed, w.flush(ctx, tx, u.AccountID)
+}
+
+// aspectWrites collects the record writes of the changes of one or more
+// users of an account, to be written together.
+type aspectWrites struct {
+	puts     []roster.Aspect
+	unreport []roster.AspectKey
+}
+
+// plan decides the records of the user's desired state (none when
+// deleted) given its records old, adds their writes to w and reports
+// whether any aspect changed.
+func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map[string]roster.Aspect, now time.Time) bool {
+	desired := map[string]json.RawMessage{}
+	if !c.deleted {
+		desired = roster.Desired(u, p)
 	}
 	names := make([]string, 0, len(old)+len(desired))
 	for n := range old {
@@ -87,25 +104,34 @@ func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.P
 		if !ok {
 			continue
 		}
-		next.AccountID, next.UserID, next.Name, next.NextAttemptAt = u.AccountID, u.ID, n, tx.Now()
-		if err := tx.PutAspect(ctx, &next); err != nil {
-			return false, err
-		}
+		next.AccountID, next.UserID, next.Name, next.NextAttemptAt = u.AccountID, u.ID, n, now
+		w.puts = append(w.puts, next)
 		changed = append(changed, n)
 	}
 	if len(changed) == 0 && !c.client {
-		return false, nil
+		return false
 	}
 	// The status shows the latest change: settled aspects it did not touch
 	// drop out of it.
 	for _, n := range names {
 		if a, had := old[n]; had && a.Reported && a.State == roster.AspectDone && !contains(changed, n) {
-			if err := tx.SetReported(ctx, u.AccountID, u.ID, n, false); err != nil {
-				return false, err
-			}
+			w.unreport = append(w.unreport, roster.AspectKey{UserID: u.ID, Name: n})
 		}
 	}
-	return len(changed) > 0, nil
+	return len(changed) > 0
+}
+
+// flush writes the collected records of the account's users.
+func (w *aspectWrites) flush(ctx context.Context, tx roster.Tx, accountID string) error {
+	if len(w.puts) > 0 {
+		if err := tx.PutAspects(ctx, w.puts); err != nil {
+			return err
+		}
+	}
+	if len(w.unreport) > 0 {
+		return tx.UnreportAspects(ctx, accountID, w.unreport)
+	}
+	return nil
 }
 
 // nextAspect decides the new record of one aspect; ok is false when the

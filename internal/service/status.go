@@ -199,26 +199,36 @@ func profileStatus(ctx context.Context, tx roster.Tx, accountID, id string) (*ro
 	if err != nil {
 		return nil, err
 	}
-	counts, users, failedUsers, err := tx.ProfileProgress(ctx, accountID, id, ch.Since)
+	progress, err := tx.ProfileUnsettledAspects(ctx, accountID, id, ch.Since)
 	if err != nil {
 		return nil, err
 	}
+	// Every record is counted only to word failures.
+	counts, users, failedUsers := map[string]roster.AspectCounts{}, 0, 0
+	for _, p := range progress {
+		if p.Failed {
+			if counts, users, failedUsers, err = tx.ProfileProgress(ctx, accountID, id, ch.Since); err != nil {
+				return nil, err
+			}
+			break
+		}
+	}
 	// The aspects of the changes, and any other its users are busy with.
 	actions := maps.Clone(ch.Aspects)
-	for name, c := range counts {
-		if _, ok := actions[name]; !ok && c.Pending+c.Failed > 0 {
-			actions[name] = c.Action
+	for name, p := range progress {
+		if _, ok := actions[name]; !ok {
+			actions[name] = p.Action
 		}
 	}
 	st := &roster.ProfileStatus{ProfileID: id, Action: ch.Action}
 	var states []string
 	for name, act := range actions {
-		c := counts[name]
+		c, p := counts[name], progress[name]
 		state := roster.AspectDone
 		switch {
-		case !prop.Done || c.Pending > 0:
+		case !prop.Done || p.Pending:
 			state = roster.AspectPending
-		case c.Failed > 0:
+		case p.Failed:
 			state = roster.AspectFailed
 		}
 		as := aspectStatus(roster.Aspect{Name: name, Action: act, State: state,

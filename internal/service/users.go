@@ -195,20 +195,17 @@ func (s *Service) retryDeletion(ctx context.Context, tx roster.Tx, accountID, id
 	if err != nil {
 		return err
 	}
-	retried := false
+	var retried []roster.Aspect
 	for _, a := range aspects {
 		if a.State == roster.AspectFailed {
 			a.State, a.Attempts, a.Message, a.NextAttemptAt = roster.AspectPending, 0, "", tx.Now()
-			if err := tx.PutAspect(ctx, &a); err != nil {
-				return err
-			}
-			retried = true
+			retried = append(retried, a)
 		}
 	}
-	if !retried {
+	if len(retried) == 0 {
 		return roster.NotFound("User")
 	}
-	return nil
+	return tx.PutAspects(ctx, retried)
 }
 
 func firstErr(errs ...error) error {

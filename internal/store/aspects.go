@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
@@ -61,30 +62,6 @@ func (t *Tx) Aspects(ctx context.Context, accountID, userID string) (map[string]
 	return out, rows.Err()
 }
 
-// PutAspect writes a provisioning record as the service decided it. A lease
-// held by a worker stays: the worker finishes its attempt, sees the new
-// desired version and leaves the record pending, so one aspect is never
-// provisioned by two workers at once.
-func (t *Tx) PutAspect(ctx context.Context, a *roster.Aspect) error {
-	_, err := t.exec(ctx, `INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0)
-		ON CONFLICT (account_id, user_id, name) DO UPDATE SET desired = excluded.desired,
-			desired_version = excluded.desired_version, provisioned = excluded.provisioned, action = excluded.action,
-			state = excluded.state, message = excluded.message, attempts = excluded.attempts,
-			next_attempt_at = excluded.next_attempt_at, reported = excluded.reported,
-			cause_profile = excluded.cause_profile, cause_version = excluded.cause_version`,
-		a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned), a.Action, a.State,
-		a.Message, a.Attempts, ms(a.NextAttemptAt), b2i(a.Reported), a.CauseProfileID, a.CauseProfileVer)
-	return err
-}
-
-// SetReported marks whether a record is part of its user's latest change.
-func (t *Tx) SetReported(ctx context.Context, accountID, userID, name string, reported bool) error {
-	_, err := t.exec(ctx, `UPDATE aspects SET reported = ? WHERE account_id = ? AND user_id = ? AND name = ?`,
-		b2i(reported), accountID, userID, name)
-	return err
-}
-
 // ClaimAspects leases up to limit due records to owner until now+lease and
 // returns them. A record whose lease ran out (its worker died) is due again.
 func (t *Tx) ClaimAspects(ctx context.Context, owner string, limit int, lease time.Duration) ([]roster.Aspect, error) {
@@ -107,30 +84,26 @@ func (t *Tx) ClaimAspects(ctx context.Context, owner string, limit int, lease ti
 	return out, rows.Err()
 }
 
-// FinishAspect records the outcome of the claimed record a, if owner still
-// holds it. When the desired state changed meanwhile the record stays
-// pending (the new state is provisioned next), so quick changes coalesce.
-func (t *Tx) FinishAspect(ctx context.Context, owner string, a roster.Aspect, o roster.Outcome) error {
-	switch {
-	case o.Done:
-		_, err := t.exec(ctx, `UPDATE aspects SET provisioned = ?, message = '', attempts = 0, lease_owner = '', lease_until = 0,
-			state = CASE WHEN desired_version = ? THEN 'done' ELSE 'pending' END
-			WHERE account_id = ? AND user_id = ? AND name = ? AND lease_owner = ?`,
-			nullJSON(a.Desired), a.DesiredVersion, a.AccountID, a.UserID, a.Name, owner)
-		return err
-	case o.Failed:
-		_, err := t.exec(ctx, `UPDATE aspects SET message = ?, attempts = attempts + 1, lease_owner = '', lease_until = 0,
-			state = CASE WHEN desired_version = ? THEN 'failed' ELSE 'pending' END
-			WHERE account_id = ? AND user_id = ? AND name = ? AND lease_owner = ?`,
-			o.Message, a.DesiredVersion, a.AccountID, a.UserID, a.Name, owner)
-		return err
-	default:
-		_, err := t.exec(ctx, `UPDATE aspects SET message = ?, attempts = attempts + 1, lease_owner = '', lease_until = 0,
-			next_attempt_at = CASE WHEN desired_version = ? THEN ? ELSE next_attempt_at END
-			WHERE account_id = ? AND user_id = ? AND name = ? AND lease_owner = ?`,
-			o.Message, a.DesiredVersion, ms(o.RetryAt), a.AccountID, a.UserID, a.Name, owner)
-		return err
+// SettleDue marks up to limit due records of the named aspects done as
+// their desired state, in one statement, and returns how many.
+func (t *Tx) SettleDue(ctx context.Context, names []string, limit int) (int, error) {
+	if len(names) == 0 {
+		return 0, nil
 	}
+	q := multi(`UPDATE aspects SET provisioned = desired, state = 'done', message = '', attempts = 0
+		WHERE (account_id, user_id, name) IN (SELECT account_id, user_id, name FROM aspects
+			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ? AND name IN (`, "?",
+		`) ORDER BY next_attempt_at LIMIT ?`+t.d.skipLocked+`)`, len(names))
+	args := []any{ms(t.now), ms(t.now)}
+	for _, n := range names {
+		args = append(args, n)
+	}
+	res, err := t.exec(ctx, q, append(args, limit)...)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 // NextDue returns when the earliest pending record becomes due (lease
@@ -147,7 +120,8 @@ func (t *Tx) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
 
 // ProfileProgress returns the counts per aspect of the records the profile
 // caused since its version since, and the numbers of users affected and
-// failed.
+// failed. It reads every such record: the status asks only to word
+// failures (ProfileUnsettledAspects tells whether there are any).
 func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, since int64) (map[string]roster.AspectCounts, int, int, error) {
 	rows, err := t.query(ctx, `SELECT name, MIN(action), COUNT(*), SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END),
 		SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
@@ -172,6 +146,51 @@ func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, s
 	err = t.queryRow(ctx, `SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT CASE WHEN state = 'failed' THEN user_id END)
 		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version >= ?`, accountID, profileID, since).Scan(&users, &failed)
 	return out, users, failed, err
+}
+
+// unsettledProbe finds one record of each aspect and unsettled state that
+// the profile caused since a version: one index probe each, however many
+// records there are.
+var unsettledProbe = func() string {
+	var parts []string
+	for _, name := range append([]string{roster.AspectRole}, roster.FeatureKeys...) {
+		for _, state := range []string{roster.AspectPending, roster.AspectFailed} {
+			parts = append(parts, `SELECT * FROM (SELECT name, state, action FROM aspects WHERE account_id = ? AND cause_profile = ?
+				AND state = '`+state+`' AND name = '`+name+`' AND cause_version >= ? LIMIT 1) p`)
+		}
+	}
+	return strings.Join(parts, " UNION ALL ")
+}()
+
+// ProfileUnsettledAspects returns the aspects with records the profile
+// caused since its version since that are pending or failed, with the
+// action of one of them.
+func (t *Tx) ProfileUnsettledAspects(ctx context.Context, accountID, profileID string, since int64) (map[string]roster.AspectProgress, error) {
+	n := strings.Count(unsettledProbe, "LIMIT 1")
+	args := make([]any, 0, 3*n)
+	for range n {
+		args = append(args, accountID, profileID, since)
+	}
+	rows, err := t.query(ctx, unsettledProbe, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]roster.AspectProgress{}
+	for rows.Next() {
+		var name, state, action string
+		if err := rows.Scan(&name, &state, &action); err != nil {
+			return nil, err
+		}
+		p := out[name]
+		if p.Action == "" {
+			p.Action = action
+		}
+		p.Pending = p.Pending || state == roster.AspectPending
+		p.Failed = p.Failed || state == roster.AspectFailed
+		out[name] = p
+	}
+	return out, rows.Err()
 }
 
 // ProfileUnsettled reports whether a record the profile caused since its

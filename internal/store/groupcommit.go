@@ -92,15 +92,23 @@ func (s *Store) commitGroup(group []*writeReq) {
 		}
 		return
 	}
+	// A write alone needs no savepoint: the transaction is its rollback,
+	// and without one SQLite need not copy each page before changing it.
+	run, alone := s.runSavepoint, len(group) == 1
+	if alone {
+		run = s.runAlone
+	}
 	var unprepared []string
 	for i, r := range group {
 		if r.ctx.Err() != nil {
 			answers[i] = r.ctx.Err()
 			continue
 		}
-		answers[i] = s.runSavepoint(context.WithoutCancel(r.ctx), sqltx, r.fn, &unprepared)
+		answers[i] = run(context.WithoutCancel(r.ctx), sqltx, r.fn, &unprepared)
 	}
-	if err := sqltx.Commit(); err != nil {
+	if alone && answers[0] != nil {
+		sqltx.Rollback()
+	} else if err := sqltx.Commit(); err != nil {
 		for i := range answers {
 			if answers[i] == nil {
 				answers[i] = err
@@ -113,6 +121,14 @@ func (s *Store) commitGroup(group []*writeReq) {
 	for i, r := range group {
 		r.done <- s.wrap(answers[i])
 	}
+}
+
+// runAlone runs the only write of a group.
+func (s *Store) runAlone(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) error, unprepared *[]string) error {
+	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true}
+	err := fn(t)
+	*unprepared = append(*unprepared, t.unprepared...)
+	return err
 }
 
 // runSavepoint runs one write of a group under a savepoint.

@@ -27,6 +27,7 @@ var storeCases = []struct {
 	{"profiles", caseProfiles},
 	{"users and filters", caseUsers},
 	{"aspects claim, lease and finish", caseAspects},
+	{"aspect batches", caseAspectBatches},
 	{"propagation", casePropagation},
 	{"idempotency keys", caseIdempotency},
 	{"tombstones", caseTombstones},
@@ -208,7 +209,7 @@ func caseUsers(t *testing.T, ctx context.Context, s *Store) {
 func caseAspects(t *testing.T, ctx context.Context, s *Store) {
 	a := roster.Aspect{AccountID: acctA, UserID: "u1", Name: "voice", Desired: []byte(`{"v":1}`), DesiredVersion: 1,
 		Action: roster.ActionAdd, State: roster.AspectPending, Reported: true}
-	write(t, s, func(tx roster.Tx) error { a.NextAttemptAt = tx.Now(); return tx.PutAspect(ctx, &a) })
+	write(t, s, func(tx roster.Tx) error { a.NextAttemptAt = tx.Now(); return tx.PutAspects(ctx, []roster.Aspect{a}) })
 	var claimed []roster.Aspect
 	write(t, s, func(tx roster.Tx) (err error) { claimed, err = tx.ClaimAspects(ctx, "w1", 10, time.Minute); return err })
 	if len(claimed) != 1 {
@@ -221,13 +222,14 @@ func caseAspects(t *testing.T, ctx context.Context, s *Store) {
 		// The desired state changes while w1 works: w1's result leaves it pending.
 		b := claimed[0]
 		b.Desired, b.DesiredVersion = []byte(`{"v":2}`), 2
-		if err := tx.PutAspect(ctx, &b); err != nil {
+		if err := tx.PutAspects(ctx, []roster.Aspect{b}); err != nil {
 			return err
 		}
-		if err := tx.FinishAspect(ctx, "w2", claimed[0], roster.Outcome{Done: true}); err != nil {
+		done := []roster.Attempt{{Aspect: claimed[0], Outcome: roster.Outcome{Done: true}}}
+		if err := tx.FinishAspects(ctx, "w2", done); err != nil {
 			return err
 		}
-		return tx.FinishAspect(ctx, "w1", claimed[0], roster.Outcome{Done: true})
+		return tx.FinishAspects(ctx, "w1", done)
 	})
 	read(t, s, func(tx roster.Tx) error {
 		got, err := tx.Aspects(ctx, acctA, "u1")

@@ -1,0 +1,225 @@
+package store
+
+import (
+	"context"
+	"strings"
+	"sync"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+// Multi-row statements: a batch of n rows runs as a few statements whose
+// sizes are powers of two (n = 200 is 128 + 64 + 8), so each statement has
+// one of a few texts and is prepared once, as single-row ones are.
+
+// chunks splits n rows into runs of powers of two of at most max rows,
+// largest first.
+func chunks(n, max int) []int {
+	var out []int
+	for n > 0 {
+		k := max
+		for k > n {
+			k /= 2
+		}
+		out = append(out, k)
+		n -= k
+	}
+	return out
+}
+
+type multiKey struct {
+	head, row, tail string
+	n               int
+}
+
+var multiTexts sync.Map // multiKey → string
+
+// multi is head, then row repeated n times with commas between, then tail.
+func multi(head, row, tail string, n int) string {
+	k := multiKey{head, row, tail, n}
+	if q, ok := multiTexts.Load(k); ok {
+		return q.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(head) + n*(len(row)+2) + len(tail))
+	b.WriteString(head)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(tail)
+	q, _ := multiTexts.LoadOrStore(k, b.String())
+	return q.(string)
+}
+
+// eachChunk calls fn with the bounds of each chunk of n rows.
+func eachChunk(n, max int, fn func(lo, hi int) error) error {
+	lo := 0
+	for _, k := range chunks(n, max) {
+		if err := fn(lo, lo+k); err != nil {
+			return err
+		}
+		lo += k
+	}
+	return nil
+}
+
+// AspectsOf returns the provisioning records of the users, by user id and
+// name. In a write transaction the rows are locked, in key order.
+func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) (map[string]map[string]roster.Aspect, error) {
+	lock := ""
+	if t.writable {
+		lock = t.d.forUpdate
+	}
+	out := make(map[string]map[string]roster.Aspect, len(userIDs))
+	err := eachChunk(len(userIDs), 256, func(lo, hi int) error {
+		q := multi(`SELECT `+aspectCols+` FROM aspects WHERE account_id = ? AND user_id IN (`, "?", `) ORDER BY user_id, name`+lock, hi-lo)
+		args := make([]any, 0, 1+hi-lo)
+		args = append(args, accountID)
+		for _, id := range userIDs[lo:hi] {
+			args = append(args, id)
+		}
+		rows, err := t.query(ctx, q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanAspect(rows)
+			if err != nil {
+				return err
+			}
+			if out[a.UserID] == nil {
+				out[a.UserID] = map[string]roster.Aspect{}
+			}
+			out[a.UserID][a.Name] = a
+		}
+		return rows.Err()
+	})
+	return out, err
+}
+
+// PutAspects writes provisioning records as the service decided them. A
+// lease held by a worker stays: the worker finishes its attempt, sees the
+// new desired version and leaves the record pending, so one aspect is
+// never provisioned by two workers at once.
+func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
+	return eachChunk(len(as), 64, func(lo, hi int) error {
+		q := multi(`INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until) VALUES `,
+			`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0)`,
+			` ON CONFLICT (account_id, user_id, name) DO UPDATE SET desired = excluded.desired,
+			desired_version = excluded.desired_version, provisioned = excluded.provisioned, action = excluded.action,
+			state = excluded.state, message = excluded.message, attempts = excluded.attempts,
+			next_attempt_at = excluded.next_attempt_at, reported = excluded.reported,
+			cause_profile = excluded.cause_profile, cause_version = excluded.cause_version`, hi-lo)
+		args := make([]any, 0, 14*(hi-lo))
+		for _, a := range as[lo:hi] {
+			args = append(args, a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned),
+				a.Action, a.State, a.Message, a.Attempts, ms(a.NextAttemptAt), b2i(a.Reported), a.CauseProfileID, a.CauseProfileVer)
+		}
+		_, err := t.exec(ctx, q, args...)
+		return err
+	})
+}
+
+// UnreportAspects marks records as no longer part of their users' latest
+// change.
+func (t *Tx) UnreportAspects(ctx context.Context, accountID string, keys []roster.AspectKey) error {
+	return eachChunk(len(keys), 256, func(lo, hi int) error {
+		q := multi(`UPDATE aspects SET reported = 0 WHERE account_id = ? AND (user_id, name) IN (VALUES `, "(?, ?)", `)`, hi-lo)
+		args := make([]any, 0, 1+2*(hi-lo))
+		args = append(args, accountID)
+		for _, k := range keys[lo:hi] {
+			args = append(args, k.UserID, k.Name)
+		}
+		_, err := t.exec(ctx, q, args...)
+		return err
+	})
+}
+
+// Outcome kinds in FinishAspects' rows.
+const (
+	outcomeDone  = roster.AspectDone
+	outcomeFail  = roster.AspectFailed
+	outcomeRetry = "retry"
+	outcomeLeave = "release" // not attempted: only the lease ends
+)
+
+// FinishAspects records the outcomes of claimed records that owner still
+// holds. When a record's desired state changed meanwhile it stays pending
+// (the new state is provisioned next), so quick changes coalesce: only
+// what was provisioned (a done attempt's claimed state) is kept.
+func (t *Tx) FinishAspects(ctx context.Context, owner string, attempts []roster.Attempt) error {
+	return eachChunk(len(attempts), 64, func(lo, hi int) error {
+		part := attempts[lo:hi]
+		if err := t.lockAttempted(ctx, part); err != nil {
+			return err
+		}
+		q := multi(`UPDATE aspects SET
+			provisioned = CASE WHEN v.column6 = 'done' THEN v.column5 ELSE aspects.provisioned END,
+			message = CASE WHEN v.column6 = 'release' THEN aspects.message ELSE v.column7 END,
+			attempts = CASE WHEN v.column6 = 'done' THEN 0 WHEN v.column6 = 'release' THEN aspects.attempts
+				ELSE aspects.attempts + 1 END,
+			state = CASE WHEN v.column6 IN ('retry', 'release') THEN aspects.state
+				WHEN aspects.desired_version = v.column4 THEN v.column6 ELSE 'pending' END,
+			next_attempt_at = CASE WHEN v.column6 = 'retry' AND aspects.desired_version = v.column4 THEN v.column8
+				ELSE aspects.next_attempt_at END,
+			lease_owner = '', lease_until = 0
+			FROM (VALUES `, `(?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS BIGINT))`,
+			`) AS v WHERE aspects.account_id = v.column1 AND aspects.user_id = v.column2 AND aspects.name = v.column3
+			AND aspects.lease_owner = ?`, hi-lo)
+		args := make([]any, 0, 8*(hi-lo)+1)
+		for _, at := range part {
+			a, o := at.Aspect, at.Outcome
+			kind, provisioned := outcomeRetry, any(nil)
+			switch {
+			case o.Done:
+				kind, provisioned = outcomeDone, nullJSON(a.Desired)
+			case o.Failed:
+				kind = outcomeFail
+			case o.Unattempted:
+				kind = outcomeLeave
+			}
+			args = append(args, a.AccountID, a.UserID, a.Name, a.DesiredVersion, provisioned, kind, o.Message, ms(o.RetryAt))
+		}
+		_, err := t.exec(ctx, q, append(args, owner)...)
+		return err
+	})
+}
+
+// lockAttempted locks the records in key order (PostgreSQL) before they
+// are updated, so that it never waits in the opposite order of a user's
+// write, which locks its records in that order too.
+func (t *Tx) lockAttempted(ctx context.Context, part []roster.Attempt) error {
+	if t.d.forUpdate == "" {
+		return nil
+	}
+	q := multi(`SELECT 1 FROM aspects WHERE (account_id, user_id, name) IN (VALUES `, "(?, ?, ?)",
+		`) ORDER BY account_id, user_id, name`+t.d.forUpdate, len(part))
+	args := make([]any, 0, 3*len(part))
+	for _, at := range part {
+		args = append(args, at.Aspect.AccountID, at.Aspect.UserID, at.Aspect.Name)
+	}
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
+}
+
+// SetStatusAction sets the action of the users' latest change, without a
+// new version (a propagated profile change is server state).
+func (t *Tx) SetStatusAction(ctx context.Context, accountID string, userIDs []string, action string) error {
+	return eachChunk(len(userIDs), 256, func(lo, hi int) error {
+		q := multi(`UPDATE users SET status_action = ? WHERE account_id = ? AND status_action <> ? AND id IN (`, "?", `)`, hi-lo)
+		args := make([]any, 0, 3+hi-lo)
+		args = append(args, action, accountID, action)
+		for _, id := range userIDs[lo:hi] {
+			args = append(args, id)
+		}
+		_, err := t.exec(ctx, q, args...)
+		return err
+	})
+}

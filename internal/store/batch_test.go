@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/roster-cc/roster/internal/roster"
+)
+
+func TestChunks(t *testing.T) {
+	for _, c := range []struct {
+		n, max int
+		want   []int
+	}{{0, 64, nil}, {1, 64, []int{1}}, {200, 64, []int{64, 64, 64, 8}}, {300, 256, []int{256, 32, 8, 4}}, {7, 4, []int{4, 2, 1}}} {
+		if got := chunks(c.n, c.max); !slices.Equal(got, c.want) {
+			t.Errorf("chunks(%d, %d) = %v, want %v", c.n, c.max, got, c.want)
+		}
+	}
+}
+
+// caseAspectBatches writes, reads and finishes records in batches that
+// span several multi-row statements, with every outcome kind.
+func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
+	const n = 300 // 64+64+64+64+32+8+4 rows per put, 256+32+8+4 ids per read
+	var as []roster.Aspect
+	var ids []string
+	for i := range n {
+		id := fmt.Sprintf("u%03d", i)
+		ids = append(ids, id)
+		as = append(as, roster.Aspect{AccountID: acctA, UserID: id, Name: "chat", Desired: []byte(`{"c":1}`), DesiredVersion: 1,
+			Action: roster.ActionAdd, State: roster.AspectPending, Reported: true, CauseProfileID: "PROFIL", CauseProfileVer: 2})
+	}
+	write(t, s, func(tx roster.Tx) error {
+		for i := range as {
+			as[i].NextAttemptAt = tx.Now()
+		}
+		return tx.PutAspects(ctx, as)
+	})
+	var claimed []roster.Aspect
+	write(t, s, func(tx roster.Tx) (err error) { claimed, err = tx.ClaimAspects(ctx, "w1", n, time.Minute); return err })
+	if len(claimed) != n {
+		t.Fatalf("claimed %d records, want %d", len(claimed), n)
+	}
+	slices.SortFunc(claimed, func(a, b roster.Aspect) int { return strings.Compare(a.UserID, b.UserID) })
+	retryAt := time.Now().Add(time.Hour).Truncate(time.Millisecond).UTC()
+	var attempts []roster.Attempt
+	for i, a := range claimed {
+		o := roster.Outcome{Done: true}
+		switch i % 3 {
+		case 1:
+			o = roster.Outcome{Failed: true, Message: "refused " + a.UserID}
+		case 2:
+			o = roster.Outcome{RetryAt: retryAt, Message: "busy"}
+		}
+		attempts = append(attempts, roster.Attempt{Aspect: a, Outcome: o})
+	}
+	write(t, s, func(tx roster.Tx) error {
+		// u000 changes while w1 works; u003 is taken over by another worker.
+		changed := claimed[0]
+		changed.Desired, changed.DesiredVersion, changed.NextAttemptAt = []byte(`{"c":2}`), 2, tx.Now()
+		if err := tx.PutAspects(ctx, []roster.Aspect{changed}); err != nil {
+			return err
+		}
+		if _, err := tx.(*Tx).exec(ctx, `UPDATE aspects SET lease_owner = 'w2' WHERE user_id = 'u003'`); err != nil {
+			return err
+		}
+		if err := tx.FinishAspects(ctx, "w1", attempts); err != nil {
+			return err
+		}
+		return tx.UnreportAspects(ctx, acctA, []roster.AspectKey{{UserID: "u001", Name: "chat"}, {UserID: "u299", Name: "chat"}})
+	})
+	read(t, s, func(tx roster.Tx) error {
+		got, err := tx.AspectsOf(ctx, acctA, append(ids, "nobody"))
+		if err != nil || len(got) != n {
+			t.Fatalf("AspectsOf: %d users, %v; want %d", len(got), err, n)
+		}
+		checkFinished(t, got, retryAt)
+		if other, _ := tx.AspectsOf(ctx, acctB, ids); len(other) != 0 {
+			t.Errorf("account B sees A's records: %d", len(other))
+		}
+		return nil
+	})
+}
+
+func checkFinished(t *testing.T, got map[string]map[string]roster.Aspect, retryAt time.Time) {
+	t.Helper()
+	for id, byName := range got {
+		a := byName["chat"]
+		var i int
+		fmt.Sscanf(id, "u%d", &i)
+		want := []string{roster.AspectDone, roster.AspectFailed, roster.AspectPending}[i%3]
+		switch {
+		case id == "u000":
+			if a.State != roster.AspectPending || string(a.Provisioned) != `{"c":1}` || a.DesiredVersion != 2 {
+				t.Errorf("u000 changed during its attempt: %+v; want pending, provisioned c1", a)
+			}
+		case id == "u003":
+			if a.State != roster.AspectPending || a.Provisioned != nil {
+				t.Errorf("u003, held by another worker, was finished: %+v", a)
+			}
+		case a.State != want:
+			t.Errorf("%s: state %s, want %s", id, a.State, want)
+		case want == roster.AspectDone && (string(a.Provisioned) != `{"c":1}` || a.Attempts != 0):
+			t.Errorf("%s done: %+v", id, a)
+		case want == roster.AspectFailed && (a.Message != "refused "+id || a.Attempts != 1 || a.Provisioned != nil):
+			t.Errorf("%s failed: %+v", id, a)
+		case want == roster.AspectPending && (!a.NextAttemptAt.Equal(retryAt) || a.Attempts != 1 || a.Message != "busy"):
+			t.Errorf("%s retried: %+v; want next attempt at %v", id, a, retryAt)
+		}
+		if reported := id != "u001" && id != "u299"; a.Reported != reported {
+			t.Errorf("%s: reported %v, want %v", id, a.Reported, reported)
+		}
+	}
+}
