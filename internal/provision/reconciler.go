@@ -16,9 +16,10 @@ import (
 	"github.com/roster-cc/roster/internal/roster"
 )
 
-// Propagator carries pending profile changes to users, one batch per call.
+// Propagator carries pending profile changes to users, one batch per call;
+// then runs in the batch's transaction.
 type Propagator interface {
-	Propagate(ctx context.Context, owner string, lease time.Duration) (bool, error)
+	Propagate(ctx context.Context, owner string, lease time.Duration, then func(roster.Tx) error) (bool, error)
 }
 
 // Reconciler claims due provisioning records, runs their provisioners and
@@ -161,7 +162,9 @@ func (r *Reconciler) RunOnce(ctx context.Context) (bool, error) {
 // round propagates one batch of a profile change and provisions one batch
 // of due records; it reports whether there was anything to do.
 func (r *Reconciler) round(ctx context.Context) (bool, error) {
-	propagated, err := r.Propagator.Propagate(ctx, r.Owner, r.Lease)
+	// The batch's records of immediate aspects are settled in its own
+	// transaction: each record is written once.
+	propagated, err := r.Propagator.Propagate(ctx, r.Owner, r.Lease, r.settle(ctx))
 	if err != nil {
 		return false, fmt.Errorf("propagate: %w", err)
 	}
@@ -183,6 +186,18 @@ func (r *Reconciler) round(ctx context.Context) (bool, error) {
 	}
 	// Outcomes are recorded even when shutting down, so no call is lost.
 	return true, r.provisionAll(context.WithoutCancel(ctx), jobs, claimedAt)
+}
+
+// settle is the step that settles due records of the aspects whose
+// provisioner succeeds at once (nil when there are none).
+func (r *Reconciler) settle(ctx context.Context) func(roster.Tx) error {
+	if len(r.immediate) == 0 {
+		return nil
+	}
+	return func(tx roster.Tx) error {
+		_, err := tx.SettleDue(ctx, r.immediate, r.Batch)
+		return err
+	}
 }
 
 // claimSize bounds a claim by how many calls can start within the start

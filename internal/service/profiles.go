@@ -256,8 +256,10 @@ const PropagationBatch = 500
 // under the account's lock, so it never holds the propagation's row while
 // waiting for the account (a profile PUT takes them in the other order). A
 // crash loses nothing: the cursor advances with the batch it covers, and
-// another worker takes the claim over when the lease runs out.
-func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration) (bool, error) {
+// another worker takes the claim over when the lease runs out. then, when
+// not nil, runs in the batch's transaction after it (the reconciler settles
+// the records it can settle at once, so they are written once).
+func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration, then func(roster.Tx) error) (bool, error) {
 	var prop *roster.Propagation
 	err := s.store.Write(ctx, func(tx roster.Tx) (err error) {
 		prop, err = tx.ClaimPropagation(ctx, owner, lease)
@@ -277,7 +279,10 @@ func (s *Service) Propagate(ctx context.Context, owner string, lease time.Durati
 		if err != nil {
 			return err
 		}
-		return s.propagateBatch(ctx, tx, owner, cur)
+		if err := s.propagateBatch(ctx, tx, owner, cur); err != nil || then == nil {
+			return err
+		}
+		return then(tx)
 	})
 	if err == nil {
 		s.wake()
