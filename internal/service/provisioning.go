@@ -16,6 +16,7 @@ type change struct {
 	// aspects that stay the same drop out of the status, and FAILED ones
 	// are retried.
 	client  bool
+	created bool // a new user: it has no records yet
 	deleted bool
 	// propagating is true when a change of the user's profile is carried
 	// to it: FAILED aspects the profile gave are retried (a repeated
@@ -61,9 +62,12 @@ func ensureVoice(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Pr
 // and reports whether any aspect changed. Unchanged aspects are not
 // touched, so users a profile change does not affect see no status change.
 func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.Profile, c change) (bool, error) {
-	old, err := tx.Aspects(ctx, u.AccountID, u.ID)
-	if err != nil {
-		return false, err
+	var old map[string]roster.Aspect
+	if !c.created {
+		var err error
+		if old, err = tx.Aspects(ctx, u.AccountID, u.ID); err != nil {
+			return false, err
+		}
 	}
 	var w aspectWrites
 	changed := w.plan(u, p, c, old, tx.Now())

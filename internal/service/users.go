@@ -54,7 +54,7 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.Us
 		if err := tx.CreateUser(ctx, u); err != nil {
 			return err
 		}
-		if _, err := applyDesired(ctx, tx, u, p, change{client: true}); err != nil {
+		if _, err := applyDesired(ctx, tx, u, p, change{client: true, created: true}); err != nil {
 			return err
 		}
 		res = effectiveResult(u, p)

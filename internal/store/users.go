@@ -35,7 +35,7 @@ func (t *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 	if _, err := t.exec(ctx, `DELETE FROM user_tombstones WHERE account_id = ? AND user_id = ?`, u.AccountID, u.ID); err != nil {
 		return err
 	}
-	return t.writeRefs(ctx, "user", u.AccountID, u.ID, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
+	return t.writeRefs(ctx, "user", u.AccountID, u.ID, false, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
 }
 
 // UpdateUser stores the user's fields and bumps its version. action is the
@@ -61,7 +61,7 @@ func (t *Tx) UpdateUser(ctx context.Context, u *roster.User, action string) erro
 		action, ms(t.now), u.AccountID, u.ID); err != nil {
 		return err
 	}
-	return t.writeRefs(ctx, "user", u.AccountID, u.ID, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
+	return t.writeRefs(ctx, "user", u.AccountID, u.ID, true, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
 }
 
 // SetUserProvisioning stores a user's voice identity and, when action is
