@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -68,6 +69,11 @@ func eachChunk(n, max int, fn func(lo, hi int) error) error {
 
 // AspectsOf returns the provisioning records of the users, by user id and
 // name. In a write transaction the rows are locked, in key order.
+//
+// Here and below, a list of ids comes with its range too (a batch's ids
+// are consecutive): PostgreSQL, before it has statistics of a table, plans
+// the list alone as a scan of every row of the account (163 ms for 256 ids
+// of 20,000 records; 4 ms with the range).
 func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) (map[string]map[string]roster.Aspect, error) {
 	lock := ""
 	if t.writable {
@@ -75,10 +81,12 @@ func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) 
 	}
 	out := make(map[string]map[string]roster.Aspect, len(userIDs))
 	err := eachChunk(len(userIDs), 256, func(lo, hi int) error {
-		q := multi(`SELECT `+aspectCols+` FROM aspects WHERE account_id = ? AND user_id IN (`, "?", `) ORDER BY user_id, name`+lock, hi-lo)
-		args := make([]any, 0, 1+hi-lo)
-		args = append(args, accountID)
-		for _, id := range userIDs[lo:hi] {
+		q := multi(`SELECT `+aspectCols+` FROM aspects WHERE account_id = ? AND user_id >= ? AND user_id <= ? AND user_id IN (`,
+			"?", `) ORDER BY user_id, name`+lock, hi-lo)
+		ids := userIDs[lo:hi]
+		args := make([]any, 0, 3+len(ids))
+		args = append(args, accountID, slices.Min(ids), slices.Max(ids))
+		for _, id := range ids {
 			args = append(args, id)
 		}
 		rows, err := t.query(ctx, q, args...)
@@ -128,10 +136,14 @@ func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 // change.
 func (t *Tx) UnreportAspects(ctx context.Context, accountID string, keys []roster.AspectKey) error {
 	return eachChunk(len(keys), 256, func(lo, hi int) error {
-		q := multi(`UPDATE aspects SET reported = 0 WHERE account_id = ? AND (user_id, name) IN (VALUES `, "(?, ?)", `)`, hi-lo)
-		args := make([]any, 0, 1+2*(hi-lo))
-		args = append(args, accountID)
-		for _, k := range keys[lo:hi] {
+		q := multi(`UPDATE aspects SET reported = 0 WHERE account_id = ? AND user_id >= ? AND user_id <= ?
+			AND (user_id, name) IN (VALUES `, "(?, ?)", `)`, hi-lo)
+		part := keys[lo:hi]
+		first := slices.MinFunc(part, func(a, b roster.AspectKey) int { return strings.Compare(a.UserID, b.UserID) })
+		last := slices.MaxFunc(part, func(a, b roster.AspectKey) int { return strings.Compare(a.UserID, b.UserID) })
+		args := make([]any, 0, 3+2*len(part))
+		args = append(args, accountID, first.UserID, last.UserID)
+		for _, k := range part {
 			args = append(args, k.UserID, k.Name)
 		}
 		_, err := t.exec(ctx, q, args...)
@@ -213,10 +225,12 @@ func (t *Tx) lockAttempted(ctx context.Context, part []roster.Attempt) error {
 // new version (a propagated profile change is server state).
 func (t *Tx) SetStatusAction(ctx context.Context, accountID string, userIDs []string, action string) error {
 	return eachChunk(len(userIDs), 256, func(lo, hi int) error {
-		q := multi(`UPDATE users SET status_action = ? WHERE account_id = ? AND status_action <> ? AND id IN (`, "?", `)`, hi-lo)
-		args := make([]any, 0, 3+hi-lo)
-		args = append(args, action, accountID, action)
-		for _, id := range userIDs[lo:hi] {
+		q := multi(`UPDATE users SET status_action = ? WHERE account_id = ? AND status_action <> ?
+			AND id >= ? AND id <= ? AND id IN (`, "?", `)`, hi-lo)
+		ids := userIDs[lo:hi]
+		args := make([]any, 0, 5+len(ids))
+		args = append(args, action, accountID, action, slices.Min(ids), slices.Max(ids))
+		for _, id := range ids {
 			args = append(args, id)
 		}
 		_, err := t.exec(ctx, q, args...)
