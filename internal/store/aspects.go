@@ -85,12 +85,15 @@ func (t *Tx) ClaimAspects(ctx context.Context, owner string, limit int, lease ti
 }
 
 // SettleDue marks up to limit due records of the named aspects done as
-// their desired state, in one statement, and returns how many.
+// their desired state, in one statement, and returns how many. A record
+// whose lease ran out is taken from its holder, as a claim would take it:
+// that worker's late outcome is not recorded.
 func (t *Tx) SettleDue(ctx context.Context, names []string, limit int) (int, error) {
 	if len(names) == 0 {
 		return 0, nil
 	}
-	q := multi(`UPDATE aspects SET provisioned = desired, state = 'done', message = '', attempts = 0
+	q := multi(`UPDATE aspects SET provisioned = desired, state = 'done', message = '', attempts = 0,
+		lease_owner = '', lease_until = 0
 		WHERE (account_id, user_id, name) IN (SELECT account_id, user_id, name FROM aspects
 			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ? AND name IN (`, "?",
 		`) ORDER BY next_attempt_at LIMIT ?`+t.d.skipLocked+`)`, len(names))
@@ -156,7 +159,7 @@ var unsettledProbe = func() string {
 	for _, name := range append([]string{roster.AspectRole}, roster.FeatureKeys...) {
 		for _, state := range []string{roster.AspectPending, roster.AspectFailed} {
 			parts = append(parts, `SELECT * FROM (SELECT name, state, action FROM aspects WHERE account_id = ? AND cause_profile = ?
-				AND state = '`+state+`' AND name = '`+name+`' AND cause_version >= ? LIMIT 1) p`)
+				AND state = '`+state+`' AND name = '`+name+`' AND cause_version >= ? ORDER BY action LIMIT 1) p`)
 		}
 	}
 	return strings.Join(parts, " UNION ALL ")
@@ -164,7 +167,7 @@ var unsettledProbe = func() string {
 
 // ProfileUnsettledAspects returns the aspects with records the profile
 // caused since its version since that are pending or failed, with the
-// action of one of them.
+// least action among those (ADD before DELETE before UPDATE).
 func (t *Tx) ProfileUnsettledAspects(ctx context.Context, accountID, profileID string, since int64) (map[string]roster.AspectProgress, error) {
 	n := strings.Count(unsettledProbe, "LIMIT 1")
 	args := make([]any, 0, 3*n)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -115,4 +116,85 @@ func checkFinished(t *testing.T, got map[string]map[string]roster.Aspect, retryA
 			t.Errorf("%s: reported %v, want %v", id, a.Reported, reported)
 		}
 	}
+}
+
+// caseSettleAndRelease: settling takes a record from a worker whose lease
+// ran out (its late outcome is not recorded), and a release only ends the
+// lease (attempts and message stay) so any worker can claim at once.
+func caseSettleAndRelease(t *testing.T, ctx context.Context, s *Store) {
+	clock := time.Now().Truncate(time.Millisecond)
+	s.now = func() time.Time { return clock }
+	rec := func(user, name string) roster.Aspect {
+		return roster.Aspect{AccountID: acctA, UserID: user, Name: name, Desired: []byte(`{"v":1}`), DesiredVersion: 1,
+			Action: roster.ActionAdd, State: roster.AspectPending, Reported: true, Message: "earlier", Attempts: 2, NextAttemptAt: clock}
+	}
+	write(t, s, func(tx roster.Tx) error {
+		return tx.PutAspects(ctx, []roster.Aspect{rec("u1", "chat"), rec("u2", "voice")})
+	})
+	var claimed []roster.Aspect
+	write(t, s, func(tx roster.Tx) (err error) { claimed, err = tx.ClaimAspects(ctx, "w1", 10, time.Second); return err })
+	if len(claimed) != 2 {
+		t.Fatalf("claimed %d, want 2", len(claimed))
+	}
+	clock = clock.Add(2 * time.Second) // w1's lease has run out
+	write(t, s, func(tx roster.Tx) error {
+		if n, err := tx.SettleDue(ctx, []string{"chat"}, 10); err != nil || n != 1 {
+			t.Errorf("SettleDue = %d, %v; want the chat record only", n, err)
+		}
+		var late []roster.Attempt
+		for _, a := range claimed {
+			o := roster.Outcome{Unattempted: true}
+			if a.Name == "chat" {
+				o = roster.Outcome{Failed: true, Message: "late"}
+			}
+			late = append(late, roster.Attempt{Aspect: a, Outcome: o})
+		}
+		return tx.FinishAspects(ctx, "w1", late)
+	})
+	read(t, s, func(tx roster.Tx) error {
+		u1, _ := tx.Aspects(ctx, acctA, "u1")
+		u2, _ := tx.Aspects(ctx, acctA, "u2")
+		if c := u1["chat"]; c.State != roster.AspectDone || string(c.Provisioned) != `{"v":1}` || c.Message != "" {
+			t.Errorf("settled chat after w1's late failure: %+v; want done", c)
+		}
+		if v := u2["voice"]; v.State != roster.AspectPending || v.Attempts != 2 || v.Message != "earlier" {
+			t.Errorf("released voice: %+v; want pending, 2 attempts, its message", v)
+		}
+		return nil
+	})
+	write(t, s, func(tx roster.Tx) error {
+		if again, err := tx.ClaimAspects(ctx, "w2", 10, time.Minute); err != nil || len(again) != 1 || again[0].UserID != "u2" {
+			t.Errorf("after the release w2 claimed %+v, %v; want u2's voice", again, err)
+		}
+		return nil
+	})
+}
+
+// caseUnsettledProbe: the status probes report, per aspect, whether the
+// profile's records since a version are pending or failed, with their
+// least action.
+func caseUnsettledProbe(t *testing.T, ctx context.Context, s *Store) {
+	rec := func(user, name, action, state string, version int64) roster.Aspect {
+		return roster.Aspect{AccountID: acctA, UserID: user, Name: name, Desired: []byte(`{}`), DesiredVersion: 1, Action: action,
+			State: state, CauseProfileID: "PROFIL", CauseProfileVer: version}
+	}
+	write(t, s, func(tx roster.Tx) error {
+		return tx.PutAspects(ctx, []roster.Aspect{
+			rec("u1", "chat", roster.ActionUpdate, roster.AspectPending, 2), rec("u2", "chat", roster.ActionAdd, roster.AspectPending, 2),
+			rec("u3", "chat", roster.ActionAdd, roster.AspectDone, 2), rec("u1", "role", roster.ActionDelete, roster.AspectFailed, 3),
+			rec("u2", "voice", roster.ActionAdd, roster.AspectPending, 1), // before the version asked for
+		})
+	})
+	read(t, s, func(tx roster.Tx) error {
+		got, err := tx.ProfileUnsettledAspects(ctx, acctA, "PROFIL", 2)
+		want := map[string]roster.AspectProgress{"chat": {Action: roster.ActionAdd, Pending: true},
+			"role": {Action: roster.ActionDelete, Failed: true}}
+		if err != nil || !maps.Equal(got, want) {
+			t.Errorf("ProfileUnsettledAspects = %+v, %v; want %+v", got, err, want)
+		}
+		if other, _ := tx.ProfileUnsettledAspects(ctx, acctB, "PROFIL", 0); len(other) != 0 {
+			t.Errorf("account B sees A's records: %+v", other)
+		}
+		return nil
+	})
 }

@@ -28,6 +28,8 @@ var storeCases = []struct {
 	{"users and filters", caseUsers},
 	{"aspects claim, lease and finish", caseAspects},
 	{"aspect batches", caseAspectBatches},
+	{"settle and release", caseSettleAndRelease},
+	{"status probes", caseUnsettledProbe},
 	{"propagation", casePropagation},
 	{"idempotency keys", caseIdempotency},
 	{"tombstones", caseTombstones},
