@@ -163,7 +163,8 @@ func (r *Reconciler) RunOnce(ctx context.Context) (bool, error) {
 // of due records; it reports whether there was anything to do.
 func (r *Reconciler) round(ctx context.Context) (bool, error) {
 	// The batch's records of immediate aspects are settled in its own
-	// transaction: each record is written once.
+	// transaction (the oldest due first, usually the batch's own): most
+	// records are written once, not twice.
 	propagated, err := r.Propagator.Propagate(ctx, r.Owner, r.Lease, r.settle(ctx))
 	if err != nil {
 		return false, fmt.Errorf("propagate: %w", err)

@@ -258,7 +258,7 @@ const PropagationBatch = 500
 // crash loses nothing: the cursor advances with the batch it covers, and
 // another worker takes the claim over when the lease runs out. then, when
 // not nil, runs in the batch's transaction after it (the reconciler settles
-// the records it can settle at once, so they are written once).
+// the records it can settle at once, so they are usually written once).
 func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration, then func(roster.Tx) error) (bool, error) {
 	var prop *roster.Propagation
 	err := s.store.Write(ctx, func(tx roster.Tx) (err error) {
