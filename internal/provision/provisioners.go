@@ -131,7 +131,7 @@ func (s Set) For(aspect string) roster.Provisioner {
 // records can be settled without a call.
 func (s Set) Immediate() []string {
 	var out []string
-	for _, name := range append([]string{roster.AspectRole}, roster.FeatureKeys...) {
+	for _, name := range roster.AspectNames {
 		if _, ok := s.For(name).(Local); ok {
 			out = append(out, name)
 		}
@@ -155,7 +155,7 @@ func ParseSet(spec string, client *http.Client, timeout time.Duration) (Set, err
 			return s, fmt.Errorf("provisioners: %q is not aspect=kind", entry)
 		}
 		aspect = strings.TrimSpace(aspect)
-		if aspect != "*" && aspect != roster.AspectRole && !contains(roster.FeatureKeys, aspect) {
+		if aspect != "*" && !contains(roster.AspectNames, aspect) {
 			return s, fmt.Errorf("provisioners: unknown aspect %q", aspect)
 		}
 		p, err := parseKind(strings.TrimSpace(def), client, timeout)

@@ -21,6 +21,10 @@ const (
 // FeatureKeys lists the known feature keys in a stable order.
 var FeatureKeys = []string{FeatureMatching, FeatureVoice, FeatureChat, FeatureMessaging, FeatureEmail}
 
+// AspectNames are the aspects a provisioning record can be of: the role
+// and each feature.
+var AspectNames = append([]string{AspectRole}, FeatureKeys...)
+
 // Matching holds routing attributes and queue proficiencies.
 type Matching struct {
 	Attributes []string           `json:"attributes,omitzero"`

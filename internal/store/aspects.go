@@ -156,7 +156,7 @@ func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, s
 // records there are.
 var unsettledProbe = func() string {
 	var parts []string
-	for _, name := range append([]string{roster.AspectRole}, roster.FeatureKeys...) {
+	for _, name := range roster.AspectNames {
 		for _, state := range []string{roster.AspectPending, roster.AspectFailed} {
 			parts = append(parts, `SELECT * FROM (SELECT name, state, action FROM aspects WHERE account_id = ? AND cause_profile = ?
 				AND state = '`+state+`' AND name = '`+name+`' AND cause_version >= ? ORDER BY action LIMIT 1) p`)
