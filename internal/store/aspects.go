@@ -169,7 +169,7 @@ var unsettledProbe = func() string {
 // caused since its version since that are pending or failed, with the
 // least action among those (ADD before DELETE before UPDATE).
 func (t *Tx) ProfileUnsettledAspects(ctx context.Context, accountID, profileID string, since int64) (map[string]roster.AspectProgress, error) {
-	n := strings.Count(unsettledProbe, "LIMIT 1")
+	n := 2 * len(roster.AspectNames) // a probe per aspect and unsettled state
 	args := make([]any, 0, 3*n)
 	for range n {
 		args = append(args, accountID, profileID, since)
