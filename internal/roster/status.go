@@ -149,10 +149,9 @@ type AspectKey struct {
 }
 
 // AspectCounts counts, per aspect name, the records a profile change caused
-// and how many of them are pending or failed; users counts distinct users.
+// and how many of them failed (the words of a failed status).
 type AspectCounts struct {
-	Action                 string // the action of the records (the least, if several)
-	Total, Pending, Failed int
+	Total, Failed int
 }
 
 // AspectProgress tells, for one aspect, whether records a profile change

@@ -122,12 +122,11 @@ func (t *Tx) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
 }
 
 // ProfileProgress returns the counts per aspect of the records the profile
-// caused since its version since, and the numbers of users affected and
-// failed. It reads every such record: the status asks only to word
+// caused since its version since (all and failed), and the numbers of
+// users affected and failed. It reads every such record: the status asks only to word
 // failures (ProfileUnsettledAspects tells whether there are any).
 func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, since int64) (map[string]roster.AspectCounts, int, int, error) {
-	rows, err := t.query(ctx, `SELECT name, MIN(action), COUNT(*), SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END),
-		SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
+	rows, err := t.query(ctx, `SELECT name, COUNT(*), SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
 		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version >= ? GROUP BY name`, accountID, profileID, since)
 	if err != nil {
 		return nil, 0, 0, err
@@ -137,7 +136,7 @@ func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, s
 	for rows.Next() {
 		var name string
 		var c roster.AspectCounts
-		if err := rows.Scan(&name, &c.Action, &c.Total, &c.Pending, &c.Failed); err != nil {
+		if err := rows.Scan(&name, &c.Total, &c.Failed); err != nil {
 			return nil, 0, 0, err
 		}
 		out[name] = c
