@@ -71,7 +71,12 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	r.SetMaxOpenConns(max(4, runtime.GOMAXPROCS(0)*2))
+	// Every reader stays open: database/sql keeps only two idle connections
+	// by default, and closing the others on release made a busy server open
+	// a connection (pragmas, statements prepared again) for most reads.
+	readers := max(4, runtime.GOMAXPROCS(0)*2)
+	r.SetMaxOpenConns(readers)
+	r.SetMaxIdleConns(readers)
 	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
 		closed: make(chan struct{})}
 	s.startCommitter()
