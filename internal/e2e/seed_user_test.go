@@ -10,6 +10,7 @@ import (
 
 var (
 	uuidRE   = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	userIDRE = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 	digitsRE = regexp.MustCompile(`^[0-9]+$`)
 )
 
@@ -47,8 +48,8 @@ func replayUser(t *testing.T, s *server, prof string) string {
 	// the userId and the server-generated voice fields.
 	r := s.must(202, "POST", path("/users"), seedUser)
 	user := r.obj()["userId"].(string)
-	if !uuidRE.MatchString(user) {
-		t.Fatalf("userId %q is not a UUID", user)
+	if !userIDRE.MatchString(user) {
+		t.Fatalf("userId %q is not a time-ordered (version 7) UUID", user)
 	}
 	id := voiceIdentity(t, r.obj())
 	want := withVoiceIdentity(t, strings.Replace(seedUser, `"password": "ucP69e3sCw9%",`, `"userId": "`+user+`",`, 1), id)

@@ -40,7 +40,7 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.Us
 	if err != nil {
 		return nil, err
 	}
-	u := userFromInput(accountID, newUUID(), in, hash)
+	u := userFromInput(accountID, newUserID(s.now()), in, hash)
 	var res *UserResult
 	err = s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
 		p, err := s.checkUser(ctx, tx, u, in, "", vs)
