@@ -17,9 +17,10 @@ import (
 )
 
 // Propagator carries pending profile changes to users, one batch per call;
-// then runs in the batch's transaction.
+// the records of the aspects named settled are written settled (their
+// provisioner needs no call).
 type Propagator interface {
-	Propagate(ctx context.Context, owner string, lease time.Duration, then func(roster.Tx) error) (bool, error)
+	Propagate(ctx context.Context, owner string, lease time.Duration, settled []string) (bool, error)
 }
 
 // Reconciler claims due provisioning records, runs their provisioners and
@@ -162,10 +163,9 @@ func (r *Reconciler) RunOnce(ctx context.Context) (bool, error) {
 // round propagates one batch of a profile change and provisions one batch
 // of due records; it reports whether there was anything to do.
 func (r *Reconciler) round(ctx context.Context) (bool, error) {
-	// The batch's records of immediate aspects are settled in its own
-	// transaction (the oldest due first, usually the batch's own): most
-	// records are written once, not twice.
-	propagated, err := r.Propagator.Propagate(ctx, r.Owner, r.Lease, r.settle(ctx))
+	// The batch writes the records of immediate aspects settled: they are
+	// written once, not twice.
+	propagated, err := r.Propagator.Propagate(ctx, r.Owner, r.Lease, r.immediate)
 	if err != nil {
 		return false, fmt.Errorf("propagate: %w", err)
 	}
@@ -187,18 +187,6 @@ func (r *Reconciler) round(ctx context.Context) (bool, error) {
 	}
 	// Outcomes are recorded even when shutting down, so no call is lost.
 	return true, r.provisionAll(context.WithoutCancel(ctx), jobs, claimedAt)
-}
-
-// settle is the step that settles due records of the aspects whose
-// provisioner succeeds at once (nil when there are none).
-func (r *Reconciler) settle(ctx context.Context) func(roster.Tx) error {
-	if len(r.immediate) == 0 {
-		return nil
-	}
-	return func(tx roster.Tx) error {
-		_, err := tx.SettleDue(ctx, r.immediate, r.Batch)
-		return err
-	}
 }
 
 // claimSize bounds a claim by how many calls can start within the start

@@ -256,10 +256,9 @@ const PropagationBatch = 500
 // under the account's lock, so it never holds the propagation's row while
 // waiting for the account (a profile PUT takes them in the other order). A
 // crash loses nothing: the cursor advances with the batch it covers, and
-// another worker takes the claim over when the lease runs out. then, when
-// not nil, runs in the batch's transaction after it (the reconciler settles
-// the records it can settle at once, so they are usually written once).
-func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration, then func(roster.Tx) error) (bool, error) {
+// another worker takes the claim over when the lease runs out. settled names the aspects whose provisioner needs no call: the batch
+// writes their records settled (see aspectWrites).
+func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration, settled []string) (bool, error) {
 	var prop *roster.Propagation
 	err := s.store.Write(ctx, func(tx roster.Tx) (err error) {
 		prop, err = tx.ClaimPropagation(ctx, owner, lease)
@@ -279,10 +278,7 @@ func (s *Service) Propagate(ctx context.Context, owner string, lease time.Durati
 		if err != nil {
 			return err
 		}
-		if err := s.propagateBatch(ctx, tx, owner, cur); err != nil || then == nil {
-			return err
-		}
-		return then(tx)
+		return s.propagateBatch(ctx, tx, owner, cur, settled)
 	})
 	if err == nil {
 		s.wake()
@@ -290,7 +286,7 @@ func (s *Service) Propagate(ctx context.Context, owner string, lease time.Durati
 	return true, err
 }
 
-func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string, prop *roster.Propagation) error {
+func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string, prop *roster.Propagation, settled []string) error {
 	p, err := tx.GetProfile(ctx, prop.AccountID, prop.ProfileID)
 	if err != nil {
 		return err
@@ -308,7 +304,10 @@ func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string
 		return err
 	}
 	// The batch's records are decided user by user, then written together.
-	var w aspectWrites
+	w := aspectWrites{settled: map[string]bool{}}
+	for _, n := range settled {
+		w.settled[n] = true
+	}
 	var updated []string
 	for _, u := range users {
 		voiceChanged, err := ensureVoice(ctx, tx, u, p, false)

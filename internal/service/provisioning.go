@@ -79,6 +79,12 @@ func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.P
 type aspectWrites struct {
 	puts     []roster.Aspect
 	unreport []roster.AspectKey
+	// settled names the aspects whose provisioner needs no call (local):
+	// their records are written settled, as the reconciler would settle
+	// them. Only a propagation batch sets it: the batch's transaction would
+	// settle them anyway, so no one could see them pending, whereas a
+	// client's change shows IN_PROGRESS until the reconciler has run.
+	settled map[string]bool
 }
 
 // plan decides the records of the user's desired state (none when
@@ -109,6 +115,9 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 			continue
 		}
 		next.AccountID, next.UserID, next.Name, next.NextAttemptAt = u.AccountID, u.ID, n, now
+		if w.settled[n] {
+			next.State, next.Provisioned, next.Attempts, next.Message = roster.AspectDone, next.Desired, 0, ""
+		}
 		w.puts = append(w.puts, next)
 		changed = append(changed, n)
 	}

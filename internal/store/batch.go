@@ -114,7 +114,9 @@ func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) 
 // PutAspects writes provisioning records as the service decided them. A
 // lease held by a worker stays: the worker finishes its attempt, sees the
 // new desired version and leaves the record pending, so one aspect is
-// never provisioned by two workers at once.
+// never provisioned by two workers at once. A record written settled
+// (done: its provisioner needs no call) ends the lease instead, as
+// SettleDue does, so a late outcome of the old holder is not recorded.
 func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 	return eachChunk(len(as), 64, func(lo, hi int) error {
 		q := multi(`INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until) VALUES `,
@@ -123,7 +125,9 @@ func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 			desired_version = excluded.desired_version, provisioned = excluded.provisioned, action = excluded.action,
 			state = excluded.state, message = excluded.message, attempts = excluded.attempts,
 			next_attempt_at = excluded.next_attempt_at, reported = excluded.reported,
-			cause_profile = excluded.cause_profile, cause_version = excluded.cause_version`, hi-lo)
+			cause_profile = excluded.cause_profile, cause_version = excluded.cause_version,
+			lease_owner = CASE WHEN excluded.state = 'done' THEN '' ELSE aspects.lease_owner END,
+			lease_until = CASE WHEN excluded.state = 'done' THEN 0 ELSE aspects.lease_until END`, hi-lo)
 		args := make([]any, 0, 14*(hi-lo))
 		for _, a := range as[lo:hi] {
 			args = append(args, a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned),

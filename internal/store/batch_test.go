@@ -129,13 +129,19 @@ func caseSettleAndRelease(t *testing.T, ctx context.Context, s *Store) {
 			Action: roster.ActionAdd, State: roster.AspectPending, Reported: true, Message: "earlier", Attempts: 2, NextAttemptAt: clock}
 	}
 	write(t, s, func(tx roster.Tx) error {
-		return tx.PutAspects(ctx, []roster.Aspect{rec("u1", "chat"), rec("u2", "voice")})
+		return tx.PutAspects(ctx, []roster.Aspect{rec("u1", "chat"), rec("u2", "voice"), rec("u3", "email")})
 	})
 	var claimed []roster.Aspect
 	write(t, s, func(tx roster.Tx) (err error) { claimed, err = tx.ClaimAspects(ctx, "w1", 10, time.Second); return err })
-	if len(claimed) != 2 {
-		t.Fatalf("claimed %d, want 2", len(claimed))
+	if len(claimed) != 3 {
+		t.Fatalf("claimed %d, want 3", len(claimed))
 	}
+	// u3's email is written settled (a propagation of a local aspect) while
+	// w1 holds it: the lease ends with it.
+	settled := rec("u3", "email")
+	settled.Desired, settled.DesiredVersion, settled.Provisioned = []byte(`{"v":2}`), 2, []byte(`{"v":2}`)
+	settled.State, settled.Attempts, settled.Message = roster.AspectDone, 0, ""
+	write(t, s, func(tx roster.Tx) error { return tx.PutAspects(ctx, []roster.Aspect{settled}) })
 	clock = clock.Add(2 * time.Second) // w1's lease has run out
 	write(t, s, func(tx roster.Tx) error {
 		if n, err := tx.SettleDue(ctx, []string{"chat"}, 10); err != nil || n != 1 {
@@ -144,7 +150,7 @@ func caseSettleAndRelease(t *testing.T, ctx context.Context, s *Store) {
 		var late []roster.Attempt
 		for _, a := range claimed {
 			o := roster.Outcome{Unattempted: true}
-			if a.Name == "chat" {
+			if a.Name == "chat" || a.Name == "email" {
 				o = roster.Outcome{Failed: true, Message: "late"}
 			}
 			late = append(late, roster.Attempt{Aspect: a, Outcome: o})
@@ -159,6 +165,10 @@ func caseSettleAndRelease(t *testing.T, ctx context.Context, s *Store) {
 		}
 		if v := u2["voice"]; v.State != roster.AspectPending || v.Attempts != 2 || v.Message != "earlier" {
 			t.Errorf("released voice: %+v; want pending, 2 attempts, its message", v)
+		}
+		u3, _ := tx.Aspects(ctx, acctA, "u3")
+		if e := u3["email"]; e.State != roster.AspectDone || string(e.Provisioned) != `{"v":2}` || e.Message != "" || e.Attempts != 0 {
+			t.Errorf("email written settled, after w1's late failure: %+v; want done at version 2", e)
 		}
 		return nil
 	})
