@@ -97,6 +97,24 @@ func (s *Service) inAccount(ctx context.Context, accountID string, write bool, f
 	})
 }
 
+// readOne runs fn, a read of one resource of the account, and looks the
+// account up only when fn finds nothing, so that every id of an unknown
+// account is still ENOTFOUND (the account's): a resource found proves that
+// its account exists, as accounts are never deleted and everything in one
+// refers to it. It saves the account's lookup on most reads.
+func (s *Service) readOne(ctx context.Context, accountID string, fn func(tx roster.Tx) error) error {
+	return s.store.Read(ctx, func(tx roster.Tx) error {
+		err := fn(tx)
+		if roster.ErrorCode(err) != roster.ENOTFOUND {
+			return err
+		}
+		if _, aerr := tx.GetAccount(ctx, accountID); aerr != nil {
+			return aerr
+		}
+		return err
+	})
+}
+
 // NodeInput is the body of an organization node create or replace.
 type NodeInput struct {
 	OrganizationNodeID string `json:"organizationNodeId"`

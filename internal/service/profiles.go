@@ -228,7 +228,7 @@ func (s *Service) DeleteProfile(ctx context.Context, accountID, id string, ifMat
 // GetProfile returns a profile. Errors: ENOTFOUND.
 func (s *Service) GetProfile(ctx context.Context, accountID, id string) (*ProfileResult, error) {
 	var res *ProfileResult
-	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
+	err := s.readOne(ctx, accountID, func(tx roster.Tx) error {
 		p, err := tx.GetProfile(ctx, accountID, id)
 		if err == nil {
 			res = &ProfileResult{Profile: *p, Version: p.Version}

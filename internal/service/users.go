@@ -221,7 +221,7 @@ func firstErr(errs ...error) error {
 // fields only. Errors: ENOTFOUND.
 func (s *Service) GetUser(ctx context.Context, accountID, id string, own bool) (*UserResult, error) {
 	var res *UserResult
-	err := s.inAccount(ctx, accountID, false, func(tx roster.Tx) error {
+	err := s.readOne(ctx, accountID, func(tx roster.Tx) error {
 		u, p, err := readableUser(ctx, tx, accountID, id)
 		if err != nil {
 			return err
