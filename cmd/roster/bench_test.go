@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"testing"
 )
 
@@ -14,10 +15,14 @@ import (
 func TestBenchCommand(t *testing.T) {
 	bin := buildRoster(t)
 	out := filepath.Join(t.TempDir(), "bench.json")
-	cmd := exec.Command(bin, "bench", "-c", "2", "-d", "300ms", "--pool", "20", "baseline", "create", "get",
-		"delete", "propagate", "--users", "40", "--json", out)
-	if b, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("roster bench: %v\n%s", err, b)
+	cmd := exec.Command(bin, "bench", "-c", "2", "-d", "300ms", "--pool", "20", "baseline", "argon2id", "create",
+		"create-password", "get", "delete", "propagate", "--users", "40", "--json", out)
+	printed, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("roster bench: %v\n%s", err, printed)
+	}
+	if !regexp.MustCompile(`create-password: \d+% of what argon2id allows`).Match(printed) {
+		t.Errorf("no ratio of create-password to argon2id in:\n%s", printed)
 	}
 	raw, err := os.ReadFile(out)
 	if err != nil {
@@ -35,7 +40,7 @@ func TestBenchCommand(t *testing.T) {
 	if err := json.Unmarshal(raw, &rep); err != nil {
 		t.Fatalf("%v: %s", err, raw)
 	}
-	want := []string{"baseline", "create", "get", "delete", "propagate"}
+	want := []string{"baseline", "argon2id", "create", "create-password", "get", "delete", "propagate"}
 	if len(rep.Results) != len(want) {
 		t.Fatalf("results %s, want %v", raw, want)
 	}
@@ -43,11 +48,11 @@ func TestBenchCommand(t *testing.T) {
 		if r.Scenario != want[i] || r.Ops == 0 || r.Errors != 0 || r.OpsPerSec <= 0 {
 			t.Errorf("result %d = %+v, want %s with operations and no errors", i, r, want[i])
 		}
-		if r.Scenario != "baseline" && r.PeakRSSMiB <= 0 {
+		if r.Scenario != "baseline" && r.Scenario != "argon2id" && r.PeakRSSMiB <= 0 {
 			t.Errorf("%s: no peak RSS of the server", r.Scenario)
 		}
 	}
-	if p := rep.Results[4]; p.DoneSeconds <= 0 {
+	if p := rep.Results[6]; p.DoneSeconds <= 0 {
 		t.Errorf("propagate: no completion time: %+v", p)
 	}
 }

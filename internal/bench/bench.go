@@ -13,6 +13,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/roster-cc/roster/internal/password"
 )
 
 // Config is one run of the bench.
@@ -30,7 +32,7 @@ type Config struct {
 }
 
 // All is every scenario, in the order a full run takes them.
-var All = []string{"baseline", "create", "create-password", "get", "replace", "list", "search", "mixed", "delete", "propagate"}
+var All = []string{"baseline", "argon2id", "create", "create-password", "get", "replace", "list", "search", "mixed", "delete", "propagate"}
 
 // Report is a run's results, as printed and as written with --json.
 type Report struct {
@@ -85,8 +87,11 @@ type runner struct {
 // run runs one scenario. propagate gets a server of its own (when the
 // bench starts them), so that its peak memory is its own.
 func (rn *runner) run(ctx context.Context, name string) (Result, error) {
-	if name == "baseline" {
+	switch name {
+	case "baseline":
 		return baseline(ctx, rn.cfg)
+	case "argon2id":
+		return hashing(ctx, rn.cfg), nil
 	}
 	if name == "propagate" && rn.srv != nil {
 		rn.stopServer()
@@ -167,6 +172,21 @@ func baseline(ctx context.Context, cfg Config) (Result, error) {
 	return r, nil
 }
 
+// hashing measures argon2id hashes at roster's cost (password.Default),
+// one per CPU at a time as the server runs them, in this process: the most
+// that create-password can reach on this machine. A full run takes it
+// before the server starts, on a quiet machine, so that the ratio it gives
+// create-password is not flattered by a busy one.
+func hashing(ctx context.Context, cfg Config) Result {
+	r := load(ctx, "argon2id", runtime.NumCPU(), cfg.Duration, func(context.Context, int, int) (bool, error) {
+		_, err := password.Hash("Bench!Passw0rd", password.Default)
+		return false, err
+	})
+	r.Note = fmt.Sprintf("argon2id (m=%d KiB, t=%d, p=%d), %d at a time, in the bench's process",
+		password.Default.Memory, password.Default.Time, password.Default.Threads, runtime.NumCPU())
+	return r
+}
+
 func (rep *Report) print(out io.Writer) {
 	fmt.Fprintf(out, "roster bench: %s, -c %d, -d %s, %d CPUs, %s\n\n", rep.DB, rep.Concurrency, rep.Duration, rep.CPUs,
 		rep.Started.Format(time.RFC3339))
@@ -192,4 +212,21 @@ func (rep *Report) print(out io.Writer) {
 			fmt.Fprintf(out, "%s: %s\n", r.Scenario, r.Note)
 		}
 	}
+	if ratio, ok := rep.ratio("create-password", "argon2id"); ok {
+		fmt.Fprintf(out, "create-password: %.0f%% of what argon2id allows on this machine (the argon2id row)\n", ratio*100)
+	}
+}
+
+// ratio is scenario a's ops/s over scenario b's, when both ran.
+func (rep *Report) ratio(a, b string) (float64, bool) {
+	var x, y float64
+	for _, r := range rep.Results {
+		switch r.Scenario {
+		case a:
+			x = r.OpsPerSec
+		case b:
+			y = r.OpsPerSec
+		}
+	}
+	return x / y, x > 0 && y > 0
 }
