@@ -5,16 +5,21 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/roster-cc/roster/internal/bench"
 )
 
-const benchUsage = `usage: roster bench [flags] [scenario ...]
+var benchUsage = `usage: roster bench [flags] [scenario ...]
 
 Runs load scenarios (default: all of them, in this order) against a roster it
 starts on fresh storage, or against a running one with --target:
-  baseline create create-password get replace list search mixed delete propagate
+  ` + strings.Join(bench.All, " ") + `
+
+baseline (a bare net/http JSON handler) and argon2id (password hashes at
+roster's cost, one per CPU at a time) run in the bench's own process: what
+the machine can do at all, to read the other figures against.
 
 flags:
 `
