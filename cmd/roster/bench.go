@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -18,8 +19,10 @@ starts on fresh storage, or against a running one with --target:
   ` + strings.Join(bench.All, " ") + `
 
 baseline (a bare net/http JSON handler) and argon2id (password hashes at
-roster's cost, one per CPU at a time) run in the bench's own process: what
-the machine can do at all, to read the other figures against.
+roster's cost, as many at once as the server runs: GOMAXPROCS, one per CPU
+by default) run in the bench's own process: what the machine can do at all,
+to read the other figures against. With --target they measure the machine
+the bench runs on.
 
 flags:
 `
@@ -42,7 +45,9 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	fs.IntVar(&cfg.Pool, "pool", 1000, "users created for the read and replace scenarios")
 	fs.StringVar(&cfg.JSON, "json", "", "also write the results as JSON to this file")
 	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
+		if err := fs.Parse(args); errors.Is(err, flag.ErrHelp) {
+			return nil // the usage was asked for, and printed
+		} else if err != nil {
 			return err
 		}
 		args = fs.Args()

@@ -92,6 +92,11 @@ func TestRunUsage(t *testing.T) {
 	}, &out, &errOut); err == nil || !strings.Contains(err.Error(), "ROSTER_LOG_FORMAT") {
 		t.Errorf("bad configuration: err %v", err)
 	}
+	errOut.Reset()
+	if err := run(context.Background(), []string{"bench", "-h"}, func(string) string { return "" }, &out, &errOut); err != nil ||
+		!strings.Contains(errOut.String(), "baseline argon2id create") {
+		t.Errorf("bench -h: err %v (asking for the usage is no error), stderr %q", err, errOut.String())
+	}
 }
 
 // TestMigrateCommand: status, down to zero, up again; serve refuses a
