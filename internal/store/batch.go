@@ -115,25 +115,32 @@ func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) 
 // lease held by a worker stays: the worker finishes its attempt, sees the
 // new desired version and leaves the record pending, so one aspect is
 // never provisioned by two workers at once. A record written settled
-// (done: its provisioner needs no call) ends the lease instead, as
-// SettleDue does, so a late outcome of the old holder is not recorded.
+// (done: its provisioner needs no call) ends a lease that has run out, as
+// SettleDue does, so a late outcome of the old holder is not recorded; a
+// lease still running (a replica that provisions the aspect otherwise, in
+// a rolling change of ROSTER_PROVISIONERS) keeps the record pending, for
+// SettleDue once the holder is done.
 func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 	return eachChunk(len(as), 64, func(lo, hi int) error {
 		q := multi(`INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until) VALUES `,
 			`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0)`,
 			` ON CONFLICT (account_id, user_id, name) DO UPDATE SET desired = excluded.desired,
-			desired_version = excluded.desired_version, provisioned = excluded.provisioned, action = excluded.action,
-			state = excluded.state, message = excluded.message, attempts = excluded.attempts,
+			desired_version = excluded.desired_version, action = excluded.action,
+			message = excluded.message, attempts = excluded.attempts,
 			next_attempt_at = excluded.next_attempt_at, reported = excluded.reported,
 			cause_profile = excluded.cause_profile, cause_version = excluded.cause_version,
-			lease_owner = CASE WHEN excluded.state = 'done' THEN '' ELSE aspects.lease_owner END,
-			lease_until = CASE WHEN excluded.state = 'done' THEN 0 ELSE aspects.lease_until END`, hi-lo)
-		args := make([]any, 0, 14*(hi-lo))
+			provisioned = CASE WHEN excluded.state = 'done' AND aspects.lease_until > ? THEN aspects.provisioned
+				ELSE excluded.provisioned END,
+			state = CASE WHEN excluded.state = 'done' AND aspects.lease_until > ? THEN 'pending' ELSE excluded.state END,
+			lease_owner = CASE WHEN excluded.state = 'done' AND aspects.lease_until <= ? THEN '' ELSE aspects.lease_owner END,
+			lease_until = CASE WHEN excluded.state = 'done' AND aspects.lease_until <= ? THEN 0 ELSE aspects.lease_until END`, hi-lo)
+		args := make([]any, 0, 14*(hi-lo)+4)
 		for _, a := range as[lo:hi] {
 			args = append(args, a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned),
 				a.Action, a.State, a.Message, a.Attempts, ms(a.NextAttemptAt), b2i(a.Reported), a.CauseProfileID, a.CauseProfileVer)
 		}
-		_, err := t.exec(ctx, q, args...)
+		now := ms(t.now)
+		_, err := t.exec(ctx, q, append(args, now, now, now, now)...)
 		return err
 	})
 }

@@ -29,6 +29,7 @@ var storeCases = []struct {
 	{"aspects claim, lease and finish", caseAspects},
 	{"aspect batches", caseAspectBatches},
 	{"settle and release", caseSettleAndRelease},
+	{"settled writes and leases", caseSettledPut},
 	{"status probes", caseUnsettledProbe},
 	{"propagation", casePropagation},
 	{"idempotency keys", caseIdempotency},
