@@ -192,3 +192,24 @@ func tenantSnapshot(s *server, te *tenant) []byte {
 	}
 	return out.Bytes()
 }
+
+// TestUnknownAccountAnswersForTheAccount: the operator may read in any
+// account; a user or profile id that exists, asked for under an account
+// that does not, answers exactly as an unknown id there does: the
+// account's 404, not the user's or the profile's.
+func TestUnknownAccountAnswersForTheAccount(t *testing.T) {
+	s := newServer(t, nil)
+	b := newTenant(s, "BBBBBB")
+	want := s.must(404, "GET", "/v1beta/accounts/ZZZZZZ/users/3f1b1c52-0000-4000-8000-000000000001", nil).obj()["detail"]
+	for _, p := range []string{"/users/", "/profiles/"} {
+		// In an account that exists, an unknown id answers for the id.
+		if other := s.must(404, "GET", b.path("%sNOSUCH", p), nil).obj()["detail"]; other == want {
+			t.Fatalf("an unknown %s id in an existing account answers %q, as an unknown account does", p, other)
+		}
+	}
+	for _, p := range []string{"/users/" + b.agentID, "/profiles/" + b.prof} {
+		if got := s.must(404, "GET", "/v1beta/accounts/ZZZZZZ"+p, nil).obj()["detail"]; got != want {
+			t.Errorf("GET %s in an unknown account: %q, want the account's answer %q", p, got, want)
+		}
+	}
+}
