@@ -256,8 +256,9 @@ const PropagationBatch = 500
 // under the account's lock, so it never holds the propagation's row while
 // waiting for the account (a profile PUT takes them in the other order). A
 // crash loses nothing: the cursor advances with the batch it covers, and
-// another worker takes the claim over when the lease runs out. settled names the aspects whose provisioner needs no call: the batch
-// writes their records settled (see aspectWrites).
+// another worker takes the claim over when the lease runs out. settled
+// names the aspects whose provisioner needs no call: the batch writes
+// their records settled (see aspectWrites).
 func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration, settled []string) (bool, error) {
 	var prop *roster.Propagation
 	err := s.store.Write(ctx, func(tx roster.Tx) (err error) {

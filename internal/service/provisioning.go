@@ -81,9 +81,10 @@ type aspectWrites struct {
 	unreport []roster.AspectKey
 	// settled names the aspects whose provisioner needs no call (local):
 	// their records are written settled, as the reconciler would settle
-	// them. Only a propagation batch sets it: the batch's transaction would
-	// settle them anyway, so no one could see them pending, whereas a
-	// client's change shows IN_PROGRESS until the reconciler has run.
+	// them. Only a propagation batch sets it: its records are seen for the
+	// first time settled, where a client's change shows IN_PROGRESS until
+	// the reconciler has run (the seed's flow). The store keeps a record
+	// pending while a worker's lease on it runs (PutAspects).
 	settled map[string]bool
 }
 

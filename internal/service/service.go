@@ -97,8 +97,8 @@ func newUUID() string {
 // rows and index entries of a batch of users (propagation walks users in id
 // order) sit on a few neighbouring pages instead of one page each, and a
 // create appends to the indexes instead of splitting pages all over them.
-// The id tells when the user was created, which the user's own fields
-// (createdAt) tell anyway; it is no secret and grants nothing.
+// So the id tells when the user was created, which no answer shows
+// otherwise (README, "User ids"); it grants nothing.
 func newUserID(now time.Time) string {
 	var b [16]byte
 	rand.Read(b[:])
