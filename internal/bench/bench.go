@@ -175,9 +175,9 @@ func baseline(ctx context.Context, cfg Config) (Result, error) {
 
 // hashing measures argon2id hashes at roster's cost (password.Default),
 // GOMAXPROCS at a time as the server runs them (its hash slots), in this
-// process: the most that create-password can reach on this machine. A full run takes it
-// before the server starts, on a quiet machine, so that the ratio it gives
-// create-password is not flattered by a busy one.
+// process: the most that create-password can reach on this machine. A full
+// run takes it before the server starts, on a quiet machine, so that the
+// ratio it gives create-password is not flattered by a busy one.
 func hashing(ctx context.Context, cfg Config) Result {
 	slots := runtime.GOMAXPROCS(0)
 	r := load(ctx, "argon2id", slots, cfg.Duration, func(context.Context, int, int) (bool, error) {
