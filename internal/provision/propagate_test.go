@@ -53,7 +53,7 @@ func testPropagateWritesSettled(t *testing.T, backend string) {
 			t.Fatal(err)
 		}
 	}
-	st.Read(ctx, func(tx roster.Tx) error {
+	err = st.Read(ctx, func(tx roster.Tx) error {
 		for _, id := range users {
 			as, err := tx.Aspects(ctx, "ABCDEF", id)
 			if err != nil {
@@ -69,4 +69,7 @@ func testPropagateWritesSettled(t *testing.T, backend string) {
 		}
 		return nil
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
