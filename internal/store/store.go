@@ -71,10 +71,16 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	// One reader per CPU: a read runs on its CPU from start to end (the
+	// file's pages come from memory), so more readers only wait on the
+	// locks every connection in the process shares (SQLite's page cache,
+	// the C allocator), and so does the writer, which then waits for a CPU
+	// behind the readers each time: 4 readers on 2 CPUs took propagation
+	// of 100,000 users from 6.7 to 8.4 s, with no more reads served.
 	// Every reader stays open: database/sql keeps only two idle connections
 	// by default, and closing the others on release made a busy server open
 	// a connection (pragmas, statements prepared again) for most reads.
-	readers := max(4, runtime.GOMAXPROCS(0)*2)
+	readers := max(2, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
