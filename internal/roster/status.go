@@ -81,7 +81,9 @@ type Aspect struct {
 	Message         string          // the provisioner's message on failure
 	Attempts        int
 	NextAttemptAt   time.Time
-	Reported        bool   // part of the user's latest change (shown in its status)
+	// Stamp numbers the change of the user that last touched the record
+	// (1, 2, … per user; 0: shown in no status). See Shown.
+	Stamp           int64
 	CauseProfileID  string // set when a profile change caused the latest change
 	CauseProfileVer int64
 }
@@ -143,9 +145,32 @@ type Attempt struct {
 	Outcome Outcome
 }
 
+// LatestStamp is the stamp of the user's latest change among its records.
+func LatestStamp(records map[string]Aspect) int64 {
+	var latest int64
+	for _, a := range records {
+		latest = max(latest, a.Stamp)
+	}
+	return latest
+}
+
+// Shown reports whether the record is part of its user's status, given
+// the user's latest stamp: the records of the latest change, and every
+// record not yet done. A change stamps only the records it touches, so the
+// records of earlier changes drop out of the status without a write.
+func (a Aspect) Shown(latest int64) bool {
+	return a.State != AspectDone || a.Stamp != 0 && a.Stamp == latest
+}
+
 // AspectKey names one provisioning record of an account.
 type AspectKey struct {
 	UserID, Name string
+}
+
+// AspectStamp is a new stamp for one record of an account.
+type AspectStamp struct {
+	UserID, Name string
+	Stamp        int64
 }
 
 // AspectCounts counts, per aspect name, the records a profile change caused

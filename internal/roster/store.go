@@ -91,9 +91,8 @@ type Tx interface {
 	// a write transaction locks them.
 	AspectsOf(ctx context.Context, accountID string, userIDs []string) (map[string]map[string]Aspect, error)
 	PutAspects(ctx context.Context, as []Aspect) error
-	// UnreportAspects marks records as no longer part of their users'
-	// latest change.
-	UnreportAspects(ctx context.Context, accountID string, keys []AspectKey) error
+	// StampAspects sets the stamps of records (see Aspect.Shown).
+	StampAspects(ctx context.Context, accountID string, stamps []AspectStamp) error
 	ClaimAspects(ctx context.Context, owner string, limit int, lease time.Duration) ([]Aspect, error)
 	// SettleDue marks up to limit due records of the named aspects done
 	// as their desired state (their provisioner succeeds at once, without

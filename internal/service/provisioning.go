@@ -77,8 +77,8 @@ func applyDesired(ctx context.Context, tx roster.Tx, u *roster.User, p *roster.P
 // aspectWrites collects the record writes of the changes of one or more
 // users of an account, to be written together.
 type aspectWrites struct {
-	puts     []roster.Aspect
-	unreport []roster.AspectKey
+	puts   []roster.Aspect
+	stamps []roster.AspectStamp
 	// settled names the aspects whose provisioner needs no call (local):
 	// their records are written settled, as the reconciler would settle
 	// them. Only a propagation batch sets it: its records are seen for the
@@ -107,6 +107,7 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 	}
 	sort.Strings(names)
 	inherited := roster.InheritedAspects(u, p)
+	latest := roster.LatestStamp(old)
 	var changed []string
 	for _, n := range names {
 		prev, had := old[n]
@@ -115,7 +116,7 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 		if !ok {
 			continue
 		}
-		next.AccountID, next.UserID, next.Name, next.NextAttemptAt = u.AccountID, u.ID, n, now
+		next.AccountID, next.UserID, next.Name, next.NextAttemptAt, next.Stamp = u.AccountID, u.ID, n, now, latest+1
 		if w.settled[n] {
 			next.State, next.Provisioned, next.Attempts, next.Message = roster.AspectDone, next.Desired, 0, ""
 		}
@@ -125,11 +126,22 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 	if len(changed) == 0 && !c.client {
 		return false
 	}
-	// The status shows the latest change: settled aspects it did not touch
-	// drop out of it.
+	// The status shows the latest change, and what is not done yet (see
+	// roster.Aspect.Shown): the records this change touched carry its stamp,
+	// and the settled ones it did not drop out as the latest stamp moves
+	// past them, without a write. A record still in progress is stamped to
+	// stay when it settles; a change that touched nothing does not move the
+	// latest stamp, so the settled records of the previous one are cleared.
 	for _, n := range names {
-		if a, had := old[n]; had && a.Reported && a.State == roster.AspectDone && !contains(changed, n) {
-			w.unreport = append(w.unreport, roster.AspectKey{UserID: u.ID, Name: n})
+		a, had := old[n]
+		if !had || contains(changed, n) || !a.Shown(latest) {
+			continue
+		}
+		switch {
+		case a.State != roster.AspectDone:
+			w.stamps = append(w.stamps, roster.AspectStamp{UserID: u.ID, Name: n, Stamp: latest + 1})
+		case len(changed) == 0:
+			w.stamps = append(w.stamps, roster.AspectStamp{UserID: u.ID, Name: n})
 		}
 	}
 	return len(changed) > 0
@@ -142,8 +154,8 @@ func (w *aspectWrites) flush(ctx context.Context, tx roster.Tx, accountID string
 			return err
 		}
 	}
-	if len(w.unreport) > 0 {
-		return tx.UnreportAspects(ctx, accountID, w.unreport)
+	if len(w.stamps) > 0 {
+		return tx.StampAspects(ctx, accountID, w.stamps)
 	}
 	return nil
 }
@@ -156,10 +168,10 @@ func nextAspect(prev roster.Aspect, had bool, desired json.RawMessage, c change,
 			return prev, false
 		}
 		return roster.Aspect{Desired: desired, DesiredVersion: 1, Action: roster.ActionAdd, State: roster.AspectPending,
-			Reported: true, CauseProfileID: causeID, CauseProfileVer: causeVer}, true
+			CauseProfileID: causeID, CauseProfileVer: causeVer}, true
 	}
 	next := prev
-	next.Attempts, next.Message, next.Reported, next.State = 0, "", true, roster.AspectPending
+	next.Attempts, next.Message, next.State = 0, "", roster.AspectPending
 	next.CauseProfileID, next.CauseProfileVer = causeID, causeVer
 	if bytes.Equal(prev.Desired, desired) {
 		// Unchanged: a client's repeat of a failed aspect retries it, and so

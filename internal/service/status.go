@@ -72,8 +72,9 @@ func userStatus(ctx context.Context, tx roster.Tx, accountID, id string) (*roste
 	}
 	st := &roster.UserStatus{UserID: id, Action: action}
 	var states []string
+	latest := roster.LatestStamp(aspects)
 	for name, a := range aspects {
-		if !a.Reported {
+		if !a.Shown(latest) {
 			continue
 		}
 		as := aspectStatus(a, deleted)

@@ -11,22 +11,21 @@ import (
 )
 
 const aspectCols = `account_id, user_id, name, desired, desired_version, provisioned, action, state, message,
-	attempts, next_attempt_at, reported, cause_profile, cause_version`
+	attempts, next_attempt_at, stamp, cause_profile, cause_version`
 
 func scanAspect(row scanner) (roster.Aspect, error) {
 	var a roster.Aspect
 	var desired, provisioned sql.NullString
 	var next int64
-	var reported int
 	err := row.Scan(&a.AccountID, &a.UserID, &a.Name, &desired, &a.DesiredVersion, &provisioned, &a.Action, &a.State,
-		&a.Message, &a.Attempts, &next, &reported, &a.CauseProfileID, &a.CauseProfileVer)
+		&a.Message, &a.Attempts, &next, &a.Stamp, &a.CauseProfileID, &a.CauseProfileVer)
 	if desired.Valid {
 		a.Desired = []byte(desired.String)
 	}
 	if provisioned.Valid {
 		a.Provisioned = []byte(provisioned.String)
 	}
-	a.NextAttemptAt, a.Reported = fromMS(next), reported == 1
+	a.NextAttemptAt = fromMS(next)
 	return a, err
 }
 

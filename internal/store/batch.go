@@ -127,7 +127,7 @@ func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 			` ON CONFLICT (account_id, user_id, name) DO UPDATE SET desired = excluded.desired,
 			desired_version = excluded.desired_version, action = excluded.action,
 			message = excluded.message, attempts = excluded.attempts,
-			next_attempt_at = excluded.next_attempt_at, reported = excluded.reported,
+			next_attempt_at = excluded.next_attempt_at, stamp = excluded.stamp,
 			cause_profile = excluded.cause_profile, cause_version = excluded.cause_version,
 			provisioned = CASE WHEN excluded.state = 'done' AND aspects.lease_until > ? THEN aspects.provisioned
 				ELSE excluded.provisioned END,
@@ -137,7 +137,7 @@ func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 		args := make([]any, 0, 14*(hi-lo)+4)
 		for _, a := range as[lo:hi] {
 			args = append(args, a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned),
-				a.Action, a.State, a.Message, a.Attempts, ms(a.NextAttemptAt), b2i(a.Reported), a.CauseProfileID, a.CauseProfileVer)
+				a.Action, a.State, a.Message, a.Attempts, ms(a.NextAttemptAt), a.Stamp, a.CauseProfileID, a.CauseProfileVer)
 		}
 		now := ms(t.now)
 		_, err := t.exec(ctx, q, append(args, now, now, now, now)...)
@@ -145,20 +145,25 @@ func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 	})
 }
 
-// UnreportAspects marks records as no longer part of their users' latest
-// change.
-func (t *Tx) UnreportAspects(ctx context.Context, accountID string, keys []roster.AspectKey) error {
-	return eachChunk(len(keys), 256, func(lo, hi int) error {
-		q := multi(`UPDATE aspects SET reported = 0 WHERE account_id = ? AND user_id >= ? AND user_id <= ?
-			AND (user_id, name) IN (VALUES `, "(?, ?)", `)`, hi-lo)
-		part := keys[lo:hi]
-		first := slices.MinFunc(part, func(a, b roster.AspectKey) int { return strings.Compare(a.UserID, b.UserID) })
-		last := slices.MaxFunc(part, func(a, b roster.AspectKey) int { return strings.Compare(a.UserID, b.UserID) })
-		args := make([]any, 0, 3+2*len(part))
-		args = append(args, accountID, first.UserID, last.UserID)
+// StampAspects sets the stamps of records (see roster.Aspect.Shown). The
+// keys are joined as a table: PostgreSQL compares a list of keys with
+// every row of the range (6.6 ms for 256 keys).
+func (t *Tx) StampAspects(ctx context.Context, accountID string, stamps []roster.AspectStamp) error {
+	return eachChunk(len(stamps), 256, func(lo, hi int) error {
+		part := stamps[lo:hi]
+		args := make([]any, 0, 3+3*len(part))
 		for _, k := range part {
-			args = append(args, k.UserID, k.Name)
+			args = append(args, k.UserID, k.Name, k.Stamp)
 		}
+		args = append(args, accountID)
+		bound := ""
+		if t.d.boundJoins {
+			byUser := func(a, b roster.AspectStamp) int { return strings.Compare(a.UserID, b.UserID) }
+			first, last := slices.MinFunc(part, byUser), slices.MaxFunc(part, byUser)
+			bound, args = ` AND aspects.user_id >= ? AND aspects.user_id <= ?`, append(args, first.UserID, last.UserID)
+		}
+		q := multi(`UPDATE aspects SET stamp = v.column3 FROM (VALUES `, "(?, ?, CAST(? AS BIGINT))",
+			`) AS v WHERE aspects.account_id = ? AND aspects.user_id = v.column1 AND aspects.name = v.column2`+bound, len(part))
 		_, err := t.exec(ctx, q, args...)
 		return err
 	})

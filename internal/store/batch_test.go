@@ -33,7 +33,7 @@ func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
 		id := fmt.Sprintf("u%03d", i)
 		ids = append(ids, id)
 		as = append(as, roster.Aspect{AccountID: acctA, UserID: id, Name: "chat", Desired: []byte(`{"c":1}`), DesiredVersion: 1,
-			Action: roster.ActionAdd, State: roster.AspectPending, Reported: true, CauseProfileID: "PROFIL", CauseProfileVer: 2})
+			Action: roster.ActionAdd, State: roster.AspectPending, Stamp: 1, CauseProfileID: "PROFIL", CauseProfileVer: 2})
 	}
 	write(t, s, func(tx roster.Tx) error {
 		for i := range as {
@@ -72,7 +72,7 @@ func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
 		if err := tx.FinishAspects(ctx, "w1", attempts); err != nil {
 			return err
 		}
-		return tx.UnreportAspects(ctx, acctA, []roster.AspectKey{{UserID: "u001", Name: "chat"}, {UserID: "u299", Name: "chat"}})
+		return tx.StampAspects(ctx, acctA, []roster.AspectStamp{{UserID: "u001", Name: "chat"}, {UserID: "u299", Name: "chat", Stamp: 5}})
 	})
 	read(t, s, func(tx roster.Tx) error {
 		got, err := tx.AspectsOf(ctx, acctA, append(ids, "nobody"))
@@ -112,8 +112,12 @@ func checkFinished(t *testing.T, got map[string]map[string]roster.Aspect, retryA
 		case want == roster.AspectPending && (!a.NextAttemptAt.Equal(retryAt) || a.Attempts != 1 || a.Message != "busy"):
 			t.Errorf("%s retried: %+v; want next attempt at %v", id, a, retryAt)
 		}
-		if reported := id != "u001" && id != "u299"; a.Reported != reported {
-			t.Errorf("%s: reported %v, want %v", id, a.Reported, reported)
+		stamp, restamped := map[string]int64{"u001": 0, "u299": 5}[id]
+		if !restamped {
+			stamp = 1
+		}
+		if a.Stamp != stamp {
+			t.Errorf("%s: stamp %d, want %d", id, a.Stamp, stamp)
 		}
 	}
 }
@@ -126,7 +130,7 @@ func caseSettleAndRelease(t *testing.T, ctx context.Context, s *Store) {
 	s.now = func() time.Time { return clock }
 	rec := func(user, name string) roster.Aspect {
 		return roster.Aspect{AccountID: acctA, UserID: user, Name: name, Desired: []byte(`{"v":1}`), DesiredVersion: 1,
-			Action: roster.ActionAdd, State: roster.AspectPending, Reported: true, Message: "earlier", Attempts: 2, NextAttemptAt: clock}
+			Action: roster.ActionAdd, State: roster.AspectPending, Stamp: 1, Message: "earlier", Attempts: 2, NextAttemptAt: clock}
 	}
 	write(t, s, func(tx roster.Tx) error {
 		return tx.PutAspects(ctx, []roster.Aspect{rec("u1", "chat"), rec("u2", "voice")})
@@ -180,7 +184,7 @@ func caseSettledPut(t *testing.T, ctx context.Context, s *Store) {
 	rec := func(user, name string, version int, state string) roster.Aspect {
 		v := []byte(fmt.Sprintf(`{"v":%d}`, version))
 		a := roster.Aspect{AccountID: acctA, UserID: user, Name: name, Desired: v, DesiredVersion: int64(version),
-			Action: roster.ActionAdd, State: state, Reported: true, NextAttemptAt: clock}
+			Action: roster.ActionAdd, State: state, Stamp: 1, NextAttemptAt: clock}
 		if state == roster.AspectDone {
 			a.Provisioned = v
 		}

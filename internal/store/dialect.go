@@ -32,7 +32,12 @@ type dialect struct {
 	// classify maps a driver error to ECONFLICT, EUNAVAILABLE or "".
 	classify func(error) string
 	// retryable reports whether a failed write transaction should run again.
-	retryable   func(error) bool
+	retryable func(error) bool
+	// boundJoins adds the range of the keys to a join with a list of keys:
+	// PostgreSQL, before it has statistics of a table, plans the join as a
+	// scan of every row of the account; SQLite, given the range, scans it
+	// once per key instead of looking each key up.
+	boundJoins  bool
 	tablesQuery string
 }
 
@@ -52,6 +57,7 @@ var postgres = dialect{
 	forUpdate:   " FOR UPDATE",
 	readOpts:    &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	lockScope:   `SELECT pg_advisory_xact_lock(hashtext(?))`,
+	boundJoins:  true,
 	classify:    classifyPostgres,
 	retryable:   retryablePostgres,
 	tablesQuery: `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,

@@ -211,7 +211,7 @@ func caseUsers(t *testing.T, ctx context.Context, s *Store) {
 
 func caseAspects(t *testing.T, ctx context.Context, s *Store) {
 	a := roster.Aspect{AccountID: acctA, UserID: "u1", Name: "voice", Desired: []byte(`{"v":1}`), DesiredVersion: 1,
-		Action: roster.ActionAdd, State: roster.AspectPending, Reported: true}
+		Action: roster.ActionAdd, State: roster.AspectPending, Stamp: 1}
 	write(t, s, func(tx roster.Tx) error { a.NextAttemptAt = tx.Now(); return tx.PutAspects(ctx, []roster.Aspect{a}) })
 	var claimed []roster.Aspect
 	write(t, s, func(tx roster.Tx) (err error) { claimed, err = tx.ClaimAspects(ctx, "w1", 10, time.Minute); return err })
