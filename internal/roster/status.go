@@ -70,17 +70,17 @@ type ProfileChange struct {
 // Aspect is the provisioning record of one aspect of one user: what is
 // desired, what was provisioned, and how far the reconciler got.
 type Aspect struct {
-	AccountID       string
-	UserID          string
-	Name            string          // "role" or a feature key
-	Desired         json.RawMessage // nil: the aspect should not exist
-	DesiredVersion  int64
-	Provisioned     json.RawMessage // nil: not provisioned
-	Action          string          // ADD, UPDATE or DELETE: the latest change's
-	State           string          // AspectPending, AspectDone, AspectFailed
-	Message         string          // the provisioner's message on failure
-	Attempts        int
-	NextAttemptAt   time.Time
+	AccountID      string
+	UserID         string
+	Name           string          // "role" or a feature key
+	Desired        json.RawMessage // nil: the aspect should not exist
+	DesiredVersion int64
+	Provisioned    json.RawMessage // nil: not provisioned
+	Action         string          // ADD, UPDATE or DELETE: the latest change's
+	State          string          // AspectPending, AspectDone, AspectFailed
+	Message        string          // the provisioner's message on failure
+	Attempts       int
+	NextAttemptAt  time.Time
 	// Stamp numbers the change of the user that last touched the record
 	// (1, 2, … per user; 0: shown in no status). See Shown.
 	Stamp           int64
