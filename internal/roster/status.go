@@ -70,20 +70,18 @@ type ProfileChange struct {
 // Aspect is the provisioning record of one aspect of one user: what is
 // desired, what was provisioned, and how far the reconciler got.
 type Aspect struct {
-	AccountID      string
-	UserID         string
-	Name           string          // "role" or a feature key
-	Desired        json.RawMessage // nil: the aspect should not exist
-	DesiredVersion int64
-	Provisioned    json.RawMessage // nil: not provisioned
-	Action         string          // ADD, UPDATE or DELETE: the latest change's
-	State          string          // AspectPending, AspectDone, AspectFailed
-	Message        string          // the provisioner's message on failure
-	Attempts       int
-	NextAttemptAt  time.Time
-	// Stamp numbers the change of the user that last touched the record
-	// (1, 2, … per user; 0: shown in no status). See Shown.
-	Stamp           int64
+	AccountID       string
+	UserID          string
+	Name            string          // "role" or a feature key
+	Desired         json.RawMessage // nil: the aspect should not exist
+	DesiredVersion  int64
+	Provisioned     json.RawMessage // nil: not provisioned
+	Action          string          // ADD, UPDATE or DELETE: the latest change's
+	State           string          // AspectPending, AspectDone, AspectFailed
+	Message         string          // the provisioner's message on failure
+	Attempts        int
+	NextAttemptAt   time.Time
+	Stamp           int64  // the user's change that last touched it (1, 2, …; 0: none): see Shown
 	CauseProfileID  string // set when a profile change caused the latest change
 	CauseProfileVer int64
 }
@@ -160,11 +158,6 @@ func LatestStamp(records map[string]Aspect) int64 {
 // records of earlier changes drop out of the status without a write.
 func (a Aspect) Shown(latest int64) bool {
 	return a.State != AspectDone || a.Stamp != 0 && a.Stamp == latest
-}
-
-// AspectKey names one provisioning record of an account.
-type AspectKey struct {
-	UserID, Name string
 }
 
 // AspectStamp is a new stamp for one record of an account.

@@ -91,7 +91,8 @@ type Tx interface {
 	// a write transaction locks them.
 	AspectsOf(ctx context.Context, accountID string, userIDs []string) (map[string]map[string]Aspect, error)
 	PutAspects(ctx context.Context, as []Aspect) error
-	// StampAspects sets the stamps of records (see Aspect.Shown).
+	// StampAspects sets the stamps of records (see Aspect.Shown) that the
+	// transaction has read with Aspects or AspectsOf (which locks them).
 	StampAspects(ctx context.Context, accountID string, stamps []AspectStamp) error
 	ClaimAspects(ctx context.Context, owner string, limit int, lease time.Duration) ([]Aspect, error)
 	// SettleDue marks up to limit due records of the named aspects done

@@ -130,17 +130,16 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 	// roster.Aspect.Shown): the records this change touched carry its stamp,
 	// and the settled ones it did not drop out as the latest stamp moves
 	// past them, without a write. A record still in progress is stamped to
-	// stay when it settles; a change that touched nothing does not move the
-	// latest stamp, so the settled records of the previous one are cleared.
+	// stay when it settles. A change that touched nothing moves the latest
+	// stamp only if something is in progress, so it clears the stamps of
+	// every settled record: the latest may not fall back to an earlier one.
 	for _, n := range names {
 		a, had := old[n]
-		if !had || contains(changed, n) || !a.Shown(latest) {
-			continue
-		}
 		switch {
+		case !had || contains(changed, n):
 		case a.State != roster.AspectDone:
 			w.stamps = append(w.stamps, roster.AspectStamp{UserID: u.ID, Name: n, Stamp: latest + 1})
-		case len(changed) == 0:
+		case len(changed) == 0 && a.Stamp != 0:
 			w.stamps = append(w.stamps, roster.AspectStamp{UserID: u.ID, Name: n})
 		}
 	}

@@ -2,7 +2,9 @@ package service
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -64,58 +66,131 @@ func TestPlanStamps(t *testing.T) {
 		return roster.Aspect{AccountID: u.AccountID, UserID: u.ID, Name: name, Desired: desired, Provisioned: desired,
 			DesiredVersion: 1, Action: roster.ActionAdd, State: state, Stamp: stamp}
 	}
-	records := func(role json.RawMessage) map[string]roster.Aspect {
+	records := func(role json.RawMessage, messaging string) map[string]roster.Aspect {
 		return map[string]roster.Aspect{
 			roster.AspectRole:       rec(roster.AspectRole, role, roster.AspectDone, 3),
 			roster.FeatureChat:      rec(roster.FeatureChat, want[roster.FeatureChat], roster.AspectDone, 3),
-			roster.FeatureMessaging: rec(roster.FeatureMessaging, want[roster.FeatureMessaging], roster.AspectPending, 3),
+			roster.FeatureMessaging: rec(roster.FeatureMessaging, want[roster.FeatureMessaging], messaging, 3),
 			roster.FeatureEmail:     rec(roster.FeatureEmail, nil, roster.AspectDone, 2),
 		}
 	}
+	oldRole, pending, done := json.RawMessage(`["Old"]`), roster.AspectPending, roster.AspectDone
 	tests := []struct {
-		name       string
-		old        map[string]roster.Aspect
-		c          change
-		wantPuts   []string
-		wantStamps []roster.AspectStamp
-		wantShown  []string
+		name      string
+		old       map[string]roster.Aspect
+		c         change
+		wantPuts  []string
+		wantAfter map[string]int64 // the stamps after the writes
+		wantShown []string
 	}{
-		{"a change", records(json.RawMessage(`["Old"]`)), change{client: true},
-			[]string{roster.AspectRole}, []roster.AspectStamp{{UserID: "u1", Name: roster.FeatureMessaging, Stamp: 4}},
-			[]string{roster.FeatureMessaging, roster.AspectRole}},
-		{"a client's change that touches nothing", records(want[roster.AspectRole]), change{client: true},
-			nil, []roster.AspectStamp{{UserID: "u1", Name: roster.FeatureChat}, {UserID: "u1", Name: roster.FeatureMessaging, Stamp: 4},
-				{UserID: "u1", Name: roster.AspectRole}},
-			[]string{roster.FeatureMessaging}},
-		{"a profile's change that touches nothing", records(want[roster.AspectRole]), change{propagating: true},
-			nil, nil, []string{roster.FeatureChat, roster.FeatureMessaging, roster.AspectRole}},
+		{"a change", records(oldRole, pending), change{client: true}, []string{roster.AspectRole},
+			map[string]int64{"chat": 3, "email": 2, "messaging": 4, "role": 4}, []string{"messaging", "role"}},
+		{"a client's change that touches nothing", records(want[roster.AspectRole], pending), change{client: true}, nil,
+			map[string]int64{"chat": 0, "email": 0, "messaging": 4, "role": 0}, []string{"messaging"}},
+		{"the same, everything settled", records(want[roster.AspectRole], done), change{client: true}, nil,
+			map[string]int64{"chat": 0, "email": 0, "messaging": 0, "role": 0}, nil},
+		{"a profile's change that touches nothing", records(want[roster.AspectRole], done), change{propagating: true}, nil,
+			map[string]int64{"chat": 3, "email": 2, "messaging": 3, "role": 3}, []string{"chat", "messaging", "role"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var w aspectWrites
 			w.plan(u, nil, tt.c, tt.old, time.Now())
 			var puts []string
-			after := maps.Clone(tt.old)
 			for _, a := range w.puts {
 				puts = append(puts, a.Name)
-				after[a.Name] = a
 			}
-			for _, s := range w.stamps {
-				a := after[s.Name]
-				a.Stamp = s.Stamp
-				after[s.Name] = a
-			}
-			var shown []string
+			after := applyWrites(tt.old, w)
+			stamps := map[string]int64{}
 			for n, a := range after {
-				if a.Shown(roster.LatestStamp(after)) {
-					shown = append(shown, n)
-				}
+				stamps[n] = a.Stamp
 			}
-			slices.Sort(shown)
-			if !slices.Equal(puts, tt.wantPuts) || !slices.Equal(w.stamps, tt.wantStamps) || !slices.Equal(shown, tt.wantShown) {
-				t.Errorf("plan wrote %v, stamped %v, shows %v; want %v, %v, %v",
-					puts, w.stamps, shown, tt.wantPuts, tt.wantStamps, tt.wantShown)
+			if shown := shownNames(after); !slices.Equal(puts, tt.wantPuts) || !maps.Equal(stamps, tt.wantAfter) ||
+				!slices.Equal(shown, tt.wantShown) {
+				t.Errorf("plan wrote %v, left stamps %v, shows %v; want %v, %v, %v",
+					puts, stamps, shown, tt.wantPuts, tt.wantAfter, tt.wantShown)
 			}
 		})
 	}
+}
+
+// TestPlanStampsMatchFlags: over random sequences of changes and
+// outcomes, the stamps show what the flag they replaced showed (set on a
+// change's records, cleared on the settled records a later change did not
+// touch).
+func TestPlanStampsMatchFlags(t *testing.T) {
+	names := []string{roster.FeatureChat, roster.FeatureEmail, roster.FeatureMessaging}
+	for seed := range uint64(2000) {
+		rnd := rand.New(rand.NewPCG(seed, 1))
+		recs, flags := map[string]roster.Aspect{}, map[string]bool{}
+		for step := range 12 {
+			u := &roster.User{AccountID: "ACCT01", ID: "u1", Features: roster.Features{}}
+			for _, n := range names {
+				if rnd.IntN(3) > 0 {
+					u.Features[n] = json.RawMessage(fmt.Sprintf(`{"multiplicity":%d}`, 1+rnd.IntN(2)))
+				}
+			}
+			c := change{client: rnd.IntN(2) == 0, created: step == 0, deleted: rnd.IntN(8) == 0}
+			c.propagating = !c.client
+			var w aspectWrites
+			w.plan(u, nil, c, recs, time.Now())
+			touched := map[string]bool{}
+			for _, a := range w.puts {
+				touched[a.Name], flags[a.Name] = true, true
+			}
+			if len(touched) > 0 || c.client {
+				for n, a := range recs {
+					if !touched[n] && a.State == roster.AspectDone {
+						flags[n] = false
+					}
+				}
+			}
+			recs = applyWrites(recs, w)
+			for n, a := range recs { // the reconciler's outcomes
+				if a.State == roster.AspectPending && rnd.IntN(2) == 0 {
+					a.State = []string{roster.AspectDone, roster.AspectFailed}[rnd.IntN(2)]
+					recs[n] = a
+				}
+			}
+			var want []string
+			for n, set := range flags {
+				if set {
+					want = append(want, n)
+				}
+			}
+			slices.Sort(want)
+			if got := shownNames(recs); !slices.Equal(got, want) {
+				t.Fatalf("seed %d step %d (%+v): stamps show %v, the flag %v", seed, step, c, got, want)
+			}
+		}
+	}
+}
+
+// applyWrites returns the records after the planned writes.
+func applyWrites(old map[string]roster.Aspect, w aspectWrites) map[string]roster.Aspect {
+	after := maps.Clone(old)
+	if after == nil {
+		after = map[string]roster.Aspect{}
+	}
+	for _, a := range w.puts {
+		after[a.Name] = a
+	}
+	for _, s := range w.stamps {
+		a := after[s.Name]
+		a.Stamp = s.Stamp
+		after[s.Name] = a
+	}
+	return after
+}
+
+// shownNames lists, sorted, the records a status shows.
+func shownNames(records map[string]roster.Aspect) []string {
+	var shown []string
+	for n, a := range records {
+		if a.Shown(roster.LatestStamp(records)) {
+			shown = append(shown, n)
+		}
+	}
+	slices.Sort(shown)
+	return shown
 }

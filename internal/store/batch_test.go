@@ -39,7 +39,10 @@ func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
 		for i := range as {
 			as[i].NextAttemptAt = tx.Now()
 		}
-		return tx.PutAspects(ctx, as)
+		// The same key in another account, which no stamp below may touch.
+		other := as[1]
+		other.AccountID, other.State = acctB, roster.AspectDone
+		return tx.PutAspects(ctx, append(slices.Clone(as), other))
 	})
 	var claimed []roster.Aspect
 	write(t, s, func(tx roster.Tx) (err error) { claimed, err = tx.ClaimAspects(ctx, "w1", n, time.Minute); return err })
@@ -72,7 +75,11 @@ func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
 		if err := tx.FinishAspects(ctx, "w1", attempts); err != nil {
 			return err
 		}
-		return tx.StampAspects(ctx, acctA, []roster.AspectStamp{{UserID: "u001", Name: "chat"}, {UserID: "u299", Name: "chat", Stamp: 5}})
+		stamps := []roster.AspectStamp{{UserID: "u001", Name: "chat"}} // 300 stamps: two statements
+		for _, id := range ids[2:] {
+			stamps = append(stamps, roster.AspectStamp{UserID: id, Name: "chat", Stamp: 5})
+		}
+		return tx.StampAspects(ctx, acctA, append(stamps, roster.AspectStamp{UserID: "u000", Name: "none", Stamp: 6}))
 	})
 	read(t, s, func(tx roster.Tx) error {
 		got, err := tx.AspectsOf(ctx, acctA, append(ids, "nobody"))
@@ -80,8 +87,8 @@ func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
 			t.Fatalf("AspectsOf: %d users, %v; want %d", len(got), err, n)
 		}
 		checkFinished(t, got, retryAt)
-		if other, _ := tx.AspectsOf(ctx, acctB, ids); len(other) != 0 {
-			t.Errorf("account B sees A's records: %d", len(other))
+		if other, _ := tx.AspectsOf(ctx, acctB, ids); len(other) != 1 || other["u001"]["chat"].Stamp != 1 {
+			t.Errorf("account B's records after A's were stamped: %+v; want u001's chat at stamp 1", other)
 		}
 		return nil
 	})
@@ -112,9 +119,9 @@ func checkFinished(t *testing.T, got map[string]map[string]roster.Aspect, retryA
 		case want == roster.AspectPending && (!a.NextAttemptAt.Equal(retryAt) || a.Attempts != 1 || a.Message != "busy"):
 			t.Errorf("%s retried: %+v; want next attempt at %v", id, a, retryAt)
 		}
-		stamp, restamped := map[string]int64{"u001": 0, "u299": 5}[id]
-		if !restamped {
-			stamp = 1
+		stamp := map[string]int64{"u000": 1, "u001": 0}[id]
+		if id > "u001" {
+			stamp = 5
 		}
 		if a.Stamp != stamp {
 			t.Errorf("%s: stamp %d, want %d", id, a.Stamp, stamp)
@@ -224,9 +231,9 @@ func caseSettledPut(t *testing.T, ctx context.Context, s *Store) {
 		return err
 	})
 	read(t, s, func(tx roster.Tx) error {
-		for _, k := range []roster.AspectKey{{UserID: "u1", Name: "email"}, {UserID: "u2", Name: "messaging"}} {
-			if a := aspectOf(ctx, tx, k.UserID, k.Name); a.State != roster.AspectDone || string(a.Provisioned) != `{"v":2}` || a.Message != "" {
-				t.Errorf("%s's %s after w1's late failure: %+v; want done at version 2", k.UserID, k.Name, a)
+		for _, k := range [][2]string{{"u1", "email"}, {"u2", "messaging"}} {
+			if a := aspectOf(ctx, tx, k[0], k[1]); a.State != roster.AspectDone || string(a.Provisioned) != `{"v":2}` || a.Message != "" {
+				t.Errorf("%s's %s after w1's late failure: %+v; want done at version 2", k[0], k[1], a)
 			}
 		}
 		return nil
