@@ -152,6 +152,23 @@ func LatestStamp(records map[string]Aspect) int64 {
 	return latest
 }
 
+// NextStamp is the stamp of the change after the one stamped latest: a
+// number one higher, with its lowest bit telling whose change it is (1: a
+// client's, 0: a profile's). The flags stamps replaced (1 on the records
+// of the latest change, which the user's row described) read as a client's.
+func NextStamp(latest int64, byProfile bool) int64 {
+	next := (latest>>1 + 1) << 1
+	if !byProfile {
+		next |= 1
+	}
+	return next
+}
+
+// ByProfile reports whether the change that stamped a record was a
+// profile's: its user's status action is then UPDATE, whatever the user's
+// row says (a propagation does not write the row of each user it changes).
+func ByProfile(stamp int64) bool { return stamp != 0 && stamp&1 == 0 }
+
 // Shown reports whether the record is part of its user's status, given
 // the user's latest stamp: the records of the latest change, and every
 // record not yet done. A change stamps only the records it touches, so the

@@ -76,9 +76,6 @@ type Tx interface {
 	GetUser(ctx context.Context, accountID, id string) (*User, error)
 	UpdateUser(ctx context.Context, u *User, action string) error
 	SetUserProvisioning(ctx context.Context, u *User, action string) error
-	// SetStatusAction sets the status action of the users' latest change
-	// (propagation: UPDATE), without a new version.
-	SetStatusAction(ctx context.Context, accountID string, userIDs []string, action string) error
 	DeleteUser(ctx context.Context, accountID, id string) error
 	UserDeleted(ctx context.Context, accountID, id string) (bool, error)
 	UserStatusAction(ctx context.Context, accountID, id string) (string, error)

@@ -309,27 +309,20 @@ func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string
 	for _, n := range settled {
 		w.settled[n] = true
 	}
-	var updated []string
 	for _, u := range users {
 		voiceChanged, err := ensureVoice(ctx, tx, u, p, false)
 		if err != nil {
 			return err
 		}
 		changed := w.plan(u, p, change{propagating: true}, records[u.ID], tx.Now())
-		switch {
-		case voiceChanged:
+		if voiceChanged {
 			if err := tx.SetUserProvisioning(ctx, u, statusAction(changed)); err != nil {
 				return err
 			}
-		case changed:
-			updated = append(updated, u.ID)
 		}
 		prop.Cursor = u.ID
 	}
 	if err := w.flush(ctx, tx, prop.AccountID); err != nil {
-		return err
-	}
-	if err := tx.SetStatusAction(ctx, prop.AccountID, updated, roster.ActionUpdate); err != nil {
 		return err
 	}
 	prop.Done = len(users) < PropagationBatch

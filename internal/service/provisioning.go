@@ -107,7 +107,9 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 	}
 	sort.Strings(names)
 	inherited := roster.InheritedAspects(u, p)
-	latest := roster.LatestStamp(old)
+	// A propagated change's stamp tells the user's status its action
+	// (UPDATE), so a propagation does not write the user's row.
+	stamp := roster.NextStamp(roster.LatestStamp(old), c.propagating)
 	var changed []string
 	for _, n := range names {
 		prev, had := old[n]
@@ -116,7 +118,7 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 		if !ok {
 			continue
 		}
-		next.AccountID, next.UserID, next.Name, next.NextAttemptAt, next.Stamp = u.AccountID, u.ID, n, now, latest+1
+		next.AccountID, next.UserID, next.Name, next.NextAttemptAt, next.Stamp = u.AccountID, u.ID, n, now, stamp
 		if w.settled[n] {
 			next.State, next.Provisioned, next.Attempts, next.Message = roster.AspectDone, next.Desired, 0, ""
 		}
@@ -138,7 +140,7 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 		switch {
 		case !had || contains(changed, n):
 		case a.State != roster.AspectDone:
-			w.stamps = append(w.stamps, roster.AspectStamp{UserID: u.ID, Name: n, Stamp: latest + 1})
+			w.stamps = append(w.stamps, roster.AspectStamp{UserID: u.ID, Name: n, Stamp: stamp})
 		case len(changed) == 0 && a.Stamp != 0:
 			w.stamps = append(w.stamps, roster.AspectStamp{UserID: u.ID, Name: n})
 		}

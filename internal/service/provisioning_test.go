@@ -71,7 +71,7 @@ func TestPlanStamps(t *testing.T) {
 			roster.AspectRole:       rec(roster.AspectRole, role, roster.AspectDone, 3),
 			roster.FeatureChat:      rec(roster.FeatureChat, want[roster.FeatureChat], roster.AspectDone, 3),
 			roster.FeatureMessaging: rec(roster.FeatureMessaging, want[roster.FeatureMessaging], messaging, 3),
-			roster.FeatureEmail:     rec(roster.FeatureEmail, nil, roster.AspectDone, 2),
+			roster.FeatureEmail:     rec(roster.FeatureEmail, nil, roster.AspectDone, 1),
 		}
 	}
 	oldRole, pending, done := json.RawMessage(`["Old"]`), roster.AspectPending, roster.AspectDone
@@ -84,13 +84,15 @@ func TestPlanStamps(t *testing.T) {
 		wantShown []string
 	}{
 		{"a change", records(oldRole, pending), change{client: true}, []string{roster.AspectRole},
-			map[string]int64{"chat": 3, "email": 2, "messaging": 4, "role": 4}, []string{"messaging", "role"}},
+			map[string]int64{"chat": 3, "email": 1, "messaging": 5, "role": 5}, []string{"messaging", "role"}},
+		{"a profile's change", records(oldRole, pending), change{propagating: true}, []string{roster.AspectRole},
+			map[string]int64{"chat": 3, "email": 1, "messaging": 4, "role": 4}, []string{"messaging", "role"}},
 		{"a client's change that touches nothing", records(want[roster.AspectRole], pending), change{client: true}, nil,
-			map[string]int64{"chat": 0, "email": 0, "messaging": 4, "role": 0}, []string{"messaging"}},
+			map[string]int64{"chat": 0, "email": 0, "messaging": 5, "role": 0}, []string{"messaging"}},
 		{"the same, everything settled", records(want[roster.AspectRole], done), change{client: true}, nil,
 			map[string]int64{"chat": 0, "email": 0, "messaging": 0, "role": 0}, nil},
 		{"a profile's change that touches nothing", records(want[roster.AspectRole], done), change{propagating: true}, nil,
-			map[string]int64{"chat": 3, "email": 2, "messaging": 3, "role": 3}, []string{"chat", "messaging", "role"}},
+			map[string]int64{"chat": 3, "email": 1, "messaging": 3, "role": 3}, []string{"chat", "messaging", "role"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,12 +119,14 @@ func TestPlanStamps(t *testing.T) {
 // TestPlanStampsMatchFlags: over random sequences of changes and
 // outcomes, the stamps show what the flag they replaced showed (set on a
 // change's records, cleared on the settled records a later change did not
-// touch).
+// touch), and the status action the user's row held (ADD when created,
+// UPDATE after a client's change or a profile's that changed something).
 func TestPlanStampsMatchFlags(t *testing.T) {
 	names := []string{roster.FeatureChat, roster.FeatureEmail, roster.FeatureMessaging}
 	for seed := range uint64(2000) {
 		rnd := rand.New(rand.NewPCG(seed, 1))
 		recs, flags := map[string]roster.Aspect{}, map[string]bool{}
+		var row, action string // the row's action now, the one the row held before
 		for step := range 12 {
 			u := &roster.User{AccountID: "ACCT01", ID: "u1", Features: roster.Features{}}
 			for _, n := range names {
@@ -130,13 +134,22 @@ func TestPlanStampsMatchFlags(t *testing.T) {
 					u.Features[n] = json.RawMessage(fmt.Sprintf(`{"multiplicity":%d}`, 1+rnd.IntN(2)))
 				}
 			}
-			c := change{client: rnd.IntN(2) == 0, created: step == 0, deleted: rnd.IntN(8) == 0}
+			c := change{client: step == 0 || rnd.IntN(2) == 0, created: step == 0, deleted: step > 0 && rnd.IntN(8) == 0}
+			c.client = c.client || c.deleted
 			c.propagating = !c.client
 			var w aspectWrites
 			w.plan(u, nil, c, recs, time.Now())
 			touched := map[string]bool{}
 			for _, a := range w.puts {
 				touched[a.Name], flags[a.Name] = true, true
+			}
+			switch {
+			case c.created:
+				row, action = roster.ActionAdd, roster.ActionAdd
+			case c.client:
+				row, action = roster.ActionUpdate, roster.ActionUpdate
+			case len(touched) > 0:
+				action = roster.ActionUpdate
 			}
 			if len(touched) > 0 || c.client {
 				for n, a := range recs {
@@ -161,6 +174,16 @@ func TestPlanStampsMatchFlags(t *testing.T) {
 			slices.Sort(want)
 			if got := shownNames(recs); !slices.Equal(got, want) {
 				t.Fatalf("seed %d step %d (%+v): stamps show %v, the flag %v", seed, step, c, got, want)
+			}
+			if c.deleted { // a deleted user's status action is DELETE, from its tombstone
+				break
+			}
+			got := row
+			if roster.ByProfile(roster.LatestStamp(recs)) {
+				got = roster.ActionUpdate
+			}
+			if got != action {
+				t.Fatalf("seed %d step %d (%+v): status action %s, want %s", seed, step, c, got, action)
 			}
 		}
 	}

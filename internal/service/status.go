@@ -70,9 +70,12 @@ func userStatus(ctx context.Context, tx roster.Tx, accountID, id string) (*roste
 	if err != nil {
 		return nil, err
 	}
+	latest := roster.LatestStamp(aspects)
+	if !deleted && roster.ByProfile(latest) {
+		action = roster.ActionUpdate
+	}
 	st := &roster.UserStatus{UserID: id, Action: action}
 	var states []string
-	latest := roster.LatestStamp(aspects)
 	for name, a := range aspects {
 		if !a.Shown(latest) {
 			continue

@@ -12,10 +12,11 @@ import (
 
 // The column reported holds a record's stamp (roster.Aspect.Stamp). It
 // held a flag before, 1 on the records of the user's latest change and on
-// every record not done: those are valid stamps, so the meaning changed
-// without a migration, and replicas of both versions run side by side
-// during an upgrade (a user changed by an older one may show an earlier
-// change's records until its next change).
+// every record not done: those are valid stamps (a client's change, whose
+// action the user's row holds), so the meaning changed without a
+// migration, and replicas of both versions run side by side during an
+// upgrade (a user changed by an older one may show an earlier change's
+// records until its next change).
 const aspectCols = `account_id, user_id, name, desired, desired_version, provisioned, action, state, message,
 	attempts, next_attempt_at, reported, cause_profile, cause_version`
 

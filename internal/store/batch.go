@@ -240,20 +240,3 @@ func (t *Tx) lockAttempted(ctx context.Context, part []roster.Attempt) error {
 	}
 	return rows.Close()
 }
-
-// SetStatusAction sets the action of the users' latest change, without a
-// new version (a propagated profile change is server state).
-func (t *Tx) SetStatusAction(ctx context.Context, accountID string, userIDs []string, action string) error {
-	return eachChunk(len(userIDs), 256, func(lo, hi int) error {
-		q := multi(`UPDATE users SET status_action = ? WHERE account_id = ? AND status_action <> ?
-			AND id >= ? AND id <= ? AND id IN (`, "?", `)`, hi-lo)
-		ids := userIDs[lo:hi]
-		args := make([]any, 0, 5+len(ids))
-		args = append(args, action, accountID, action, slices.Min(ids), slices.Max(ids))
-		for _, id := range ids {
-			args = append(args, id)
-		}
-		_, err := t.exec(ctx, q, args...)
-		return err
-	})
-}
