@@ -81,7 +81,7 @@ type Aspect struct {
 	Message         string          // the provisioner's message on failure
 	Attempts        int
 	NextAttemptAt   time.Time
-	Stamp           int64  // the user's change that last touched it (1, 2, …; 0: none): see Shown
+	Stamp           int64  // the user's change that last touched it (see NextStamp; 0: none, 1: an older roster's flag)
 	CauseProfileID  string // set when a profile change caused the latest change
 	CauseProfileVer int64
 }
@@ -152,9 +152,10 @@ func LatestStamp(records map[string]Aspect) int64 {
 	return latest
 }
 
-// NextStamp is the stamp of the change after the one stamped latest: a
-// number one higher, with its lowest bit telling whose change it is (1: a
-// client's, 0: a profile's). The flags stamps replaced (1 on the records
+// NextStamp is the stamp of the change after the one stamped latest: the
+// next pair, (latest/2 + 1)·2, plus 1 for a client's change, so its lowest
+// bit tells whose change it is (1: a client's, 0: a profile's) and it is
+// always higher than latest. The flags stamps replaced (1 on the records
 // of the latest change, which the user's row described) read as a client's.
 func NextStamp(latest int64, byProfile bool) int64 {
 	next := (latest>>1 + 1) << 1
@@ -165,9 +166,19 @@ func NextStamp(latest int64, byProfile bool) int64 {
 }
 
 // ByProfile reports whether the change that stamped a record was a
-// profile's: its user's status action is then UPDATE, whatever the user's
-// row says (a propagation does not write the row of each user it changes).
+// profile's (see StatusAction).
 func ByProfile(stamp int64) bool { return stamp != 0 && stamp&1 == 0 }
+
+// StatusAction is the action of a user's latest change, given the one its
+// row holds (that of its latest client change: ADD or UPDATE) and its
+// latest stamp: UPDATE when a profile's change came later, for a
+// propagation does not write the row of each user it changes.
+func StatusAction(row string, latest int64) string {
+	if ByProfile(latest) {
+		return ActionUpdate
+	}
+	return row
+}
 
 // Shown reports whether the record is part of its user's status, given
 // the user's latest stamp: the records of the latest change, and every

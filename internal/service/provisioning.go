@@ -108,7 +108,8 @@ func (w *aspectWrites) plan(u *roster.User, p *roster.Profile, c change, old map
 	sort.Strings(names)
 	inherited := roster.InheritedAspects(u, p)
 	// A propagated change's stamp tells the user's status its action
-	// (UPDATE), so a propagation does not write the user's row.
+	// (UPDATE, roster.StatusAction): a propagation writes the user's row
+	// only when its voice identity changes.
 	stamp := roster.NextStamp(roster.LatestStamp(old), c.propagating)
 	var changed []string
 	for _, n := range names {

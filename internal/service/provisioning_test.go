@@ -178,11 +178,7 @@ func TestPlanStampsMatchFlags(t *testing.T) {
 			if c.deleted { // a deleted user's status action is DELETE, from its tombstone
 				break
 			}
-			got := row
-			if roster.ByProfile(roster.LatestStamp(recs)) {
-				got = roster.ActionUpdate
-			}
-			if got != action {
+			if got := roster.StatusAction(row, roster.LatestStamp(recs)); got != action {
 				t.Fatalf("seed %d step %d (%+v): status action %s, want %s", seed, step, c, got, action)
 			}
 		}

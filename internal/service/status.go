@@ -71,8 +71,8 @@ func userStatus(ctx context.Context, tx roster.Tx, accountID, id string) (*roste
 		return nil, err
 	}
 	latest := roster.LatestStamp(aspects)
-	if !deleted && roster.ByProfile(latest) {
-		action = roster.ActionUpdate
+	if !deleted { // a deletion's action is DELETE (its stamps are a client's)
+		action = roster.StatusAction(action, latest)
 	}
 	st := &roster.UserStatus{UserID: id, Action: action}
 	var states []string

@@ -39,9 +39,9 @@ func (t *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 }
 
 // UpdateUser stores the user's fields and bumps its version. action is the
-// status action of the change (UPDATE for a client's replace; propagation
-// keeps the current one by passing ""). A new password hash restarts the
-// password's age.
+// status action of the change (UPDATE for a client's replace; a password
+// change keeps the current one by passing ""). A new password hash
+// restarts the password's age.
 func (t *Tx) UpdateUser(ctx context.Context, u *roster.User, action string) error {
 	u.Version++
 	u.UpdatedAt = t.now
@@ -92,13 +92,15 @@ func userDocs(u *roster.User) (doc string, voice any, err error) {
 	return string(b), voice, nil
 }
 
-// GetUser returns a user or ENOTFOUND; status is the action of its latest change.
+// GetUser returns a user or ENOTFOUND.
 func (t *Tx) GetUser(ctx context.Context, accountID, id string) (*roster.User, error) {
 	u, _, err := scanUser(t.queryRow(ctx, `SELECT `+userCols+` FROM users u WHERE u.account_id = ? AND u.id = ?`, accountID, id), accountID)
 	return u, err
 }
 
-// UserStatusAction returns the status action of the user's latest change.
+// UserStatusAction returns the status action the user's row holds: that of
+// its latest client change, or of a propagation that changed its voice
+// (a propagation's is otherwise read from the stamps: roster.StatusAction).
 func (t *Tx) UserStatusAction(ctx context.Context, accountID, id string) (string, error) {
 	var a string
 	err := t.queryRow(ctx, `SELECT status_action FROM users WHERE account_id = ? AND id = ?`, accountID, id).Scan(&a)
