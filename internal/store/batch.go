@@ -71,9 +71,10 @@ func eachChunk(n, max int, fn func(lo, hi int) error) error {
 // name. In a write transaction the rows are locked, in key order.
 //
 // Here and below, a list of ids comes with its range too (a batch's ids
-// are consecutive; StampAspects only on PostgreSQL, see boundJoins): PostgreSQL, before it has statistics of a table, plans
-// the list alone as a scan of every row of the account (163 ms for 256 ids
-// of 20,000 records; 4 ms with the range). The range is computed in Go's
+// are consecutive; StampAspects only on PostgreSQL, see boundJoins):
+// PostgreSQL, before it has statistics of a table, plans the list alone
+// as a scan of every row of the account (163 ms for 256 ids of 20,000
+// records; 4 ms with the range). The range is computed in Go's
 // byte order; user ids are lowercase UUIDs made by roster, which sort the
 // same under any collation (equal-length hex, hyphens in the same places).
 func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) (map[string]map[string]roster.Aspect, error) {
