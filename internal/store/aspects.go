@@ -98,15 +98,12 @@ func (t *Tx) SettleDue(ctx context.Context, names []string, limit int) (int, err
 	if len(names) == 0 {
 		return 0, nil
 	}
-	q := multi(`UPDATE aspects SET provisioned = desired, state = 'done', message = '', attempts = 0,
+	q := `UPDATE aspects SET provisioned = desired, state = 'done', message = '', attempts = 0,
 		lease_owner = '', lease_until = 0
 		WHERE (account_id, user_id, name) IN (SELECT account_id, user_id, name FROM aspects
-			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ? AND name IN (`, "?",
-		`) ORDER BY next_attempt_at LIMIT ?`+t.d.skipLocked+`)`, len(names))
-	args := []any{ms(t.now), ms(t.now)}
-	for _, n := range names {
-		args = append(args, n)
-	}
+			WHERE state = 'pending' AND next_attempt_at <= ? AND lease_until <= ? AND ` + t.d.inSQL("name", len(names)) +
+		` ORDER BY next_attempt_at LIMIT ?` + t.d.skipLocked + `)`
+	args := append([]any{ms(t.now), ms(t.now)}, t.d.inArgs(names)...)
 	res, err := t.exec(ctx, q, append(args, limit)...)
 	if err != nil {
 		return 0, err

@@ -4,68 +4,9 @@ import (
 	"context"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
-
-// Multi-row statements: a batch of n rows runs as a few statements whose
-// sizes are powers of two (n = 200 is 128 + 64 + 8), so each statement has
-// one of a few texts and is prepared once, as single-row ones are.
-
-// chunks splits n rows into runs of powers of two of at most max rows,
-// largest first.
-func chunks(n, max int) []int {
-	var out []int
-	for n > 0 {
-		k := max
-		for k > n {
-			k /= 2
-		}
-		out = append(out, k)
-		n -= k
-	}
-	return out
-}
-
-type multiKey struct {
-	head, row, tail string
-	n               int
-}
-
-var multiTexts sync.Map // multiKey → string
-
-// multi is head, then row repeated n times with commas between, then tail.
-func multi(head, row, tail string, n int) string {
-	k := multiKey{head, row, tail, n}
-	if q, ok := multiTexts.Load(k); ok {
-		return q.(string)
-	}
-	var b strings.Builder
-	b.Grow(len(head) + n*(len(row)+2) + len(tail))
-	b.WriteString(head)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
-	}
-	b.WriteString(tail)
-	q, _ := multiTexts.LoadOrStore(k, b.String())
-	return q.(string)
-}
-
-// eachChunk calls fn with the bounds of each chunk of n rows.
-func eachChunk(n, max int, fn func(lo, hi int) error) error {
-	lo := 0
-	for _, k := range chunks(n, max) {
-		if err := fn(lo, lo+k); err != nil {
-			return err
-		}
-		lo += k
-	}
-	return nil
-}
 
 // AspectsOf returns the provisioning records of the users, by user id and
 // name. In a write transaction the rows are locked, in key order.
@@ -83,15 +24,11 @@ func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) 
 		lock = t.d.forUpdate
 	}
 	out := make(map[string]map[string]roster.Aspect, len(userIDs))
-	err := eachChunk(len(userIDs), 256, func(lo, hi int) error {
-		q := multi(`SELECT `+aspectCols+` FROM aspects WHERE account_id = ? AND user_id >= ? AND user_id <= ? AND user_id IN (`,
-			"?", `) ORDER BY user_id, name`+lock, hi-lo)
+	err := t.eachStatement(len(userIDs), 256, func(lo, hi int) error {
 		ids := userIDs[lo:hi]
-		args := make([]any, 0, 3+len(ids))
-		args = append(args, accountID, slices.Min(ids), slices.Max(ids))
-		for _, id := range ids {
-			args = append(args, id)
-		}
+		q := `SELECT ` + aspectCols + ` FROM aspects WHERE account_id = ? AND user_id >= ? AND user_id <= ? AND ` +
+			t.d.inSQL("user_id", len(ids)) + ` ORDER BY user_id, name` + lock
+		args := append([]any{accountID, slices.Min(ids), slices.Max(ids)}, t.d.inArgs(ids)...)
 		rows, err := t.query(ctx, q, args...)
 		if err != nil {
 			return err
@@ -122,10 +59,9 @@ func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) 
 // a rolling change of ROSTER_PROVISIONERS) keeps the record pending, for
 // SettleDue once the holder is done.
 func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
-	return eachChunk(len(as), 64, func(lo, hi int) error {
-		q := multi(`INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until) VALUES `,
-			`(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', 0)`,
-			` ON CONFLICT (account_id, user_id, name) DO UPDATE SET desired = excluded.desired,
+	return t.eachStatement(len(as), 64, func(lo, hi int) error {
+		q := t.d.tableSQL(`INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until) SELECT v.*, '', 0 FROM `,
+			aspectTypes, ` WHERE true ON CONFLICT (account_id, user_id, name) DO UPDATE SET desired = excluded.desired,
 			desired_version = excluded.desired_version, action = excluded.action,
 			message = excluded.message, attempts = excluded.attempts,
 			next_attempt_at = excluded.next_attempt_at, reported = excluded.reported,
@@ -135,16 +71,24 @@ func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 			state = CASE WHEN excluded.state = 'done' AND aspects.lease_until > ? THEN 'pending' ELSE excluded.state END,
 			lease_owner = CASE WHEN excluded.state = 'done' AND aspects.lease_until <= ? THEN '' ELSE aspects.lease_owner END,
 			lease_until = CASE WHEN excluded.state = 'done' AND aspects.lease_until <= ? THEN 0 ELSE aspects.lease_until END`, hi-lo)
-		args := make([]any, 0, 14*(hi-lo)+4)
+		values := make([]any, 0, len(aspectTypes)*(hi-lo))
 		for _, a := range as[lo:hi] {
-			args = append(args, a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned),
+			values = append(values, a.AccountID, a.UserID, a.Name, nullJSON(a.Desired), a.DesiredVersion, nullJSON(a.Provisioned),
 				a.Action, a.State, a.Message, a.Attempts, ms(a.NextAttemptAt), a.Stamp, a.CauseProfileID, a.CauseProfileVer)
 		}
+		args, err := t.d.tableArgs(aspectTypes, values)
+		if err != nil {
+			return err
+		}
 		now := ms(t.now)
-		_, err := t.exec(ctx, q, append(args, now, now, now, now)...)
+		_, err = t.exec(ctx, q, append(args, now, now, now, now)...)
 		return err
 	})
 }
+
+// aspectTypes are the types of aspectCols.
+var aspectTypes = []string{colText, colText, colText, colText, colBigint, colText, colText, colText, colText,
+	colBigint, colBigint, colBigint, colText, colBigint}
 
 // StampAspects sets the stamps of records (see roster.Aspect.Shown) the
 // transaction has read with Aspects or AspectsOf, so it takes no new lock.
@@ -152,11 +96,15 @@ func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 // (VALUES …) was planned by PostgreSQL as a comparison of every key with
 // every row of the range (6.6 ms for 256 keys).
 func (t *Tx) StampAspects(ctx context.Context, accountID string, stamps []roster.AspectStamp) error {
-	return eachChunk(len(stamps), 256, func(lo, hi int) error {
+	return t.eachStatement(len(stamps), 256, func(lo, hi int) error {
 		part := stamps[lo:hi]
-		args := make([]any, 0, 3+3*len(part))
+		values := make([]any, 0, 3*len(part))
 		for _, k := range part {
-			args = append(args, k.UserID, k.Name, k.Stamp)
+			values = append(values, k.UserID, k.Name, k.Stamp)
+		}
+		args, err := t.d.tableArgs(stampTypes, values)
+		if err != nil {
+			return err
 		}
 		args = append(args, accountID)
 		bound := ""
@@ -165,12 +113,14 @@ func (t *Tx) StampAspects(ctx context.Context, accountID string, stamps []roster
 			first, last := slices.MinFunc(part, byUser), slices.MaxFunc(part, byUser)
 			bound, args = ` AND aspects.user_id >= ? AND aspects.user_id <= ?`, append(args, first.UserID, last.UserID)
 		}
-		q := multi(`UPDATE aspects SET reported = v.column3 FROM (VALUES `, "(?, ?, CAST(? AS BIGINT))",
-			`) AS v WHERE aspects.account_id = ? AND aspects.user_id = v.column1 AND aspects.name = v.column2`+bound, len(part))
-		_, err := t.exec(ctx, q, args...)
+		q := t.d.tableSQL(`UPDATE aspects SET reported = v.column3 FROM `, stampTypes,
+			` WHERE aspects.account_id = ? AND aspects.user_id = v.column1 AND aspects.name = v.column2`+bound, len(part))
+		_, err = t.exec(ctx, q, args...)
 		return err
 	})
 }
+
+var stampTypes = []string{colText, colText, colBigint}
 
 // Outcome kinds in FinishAspects' rows.
 const (
@@ -185,12 +135,12 @@ const (
 // (the new state is provisioned next), so quick changes coalesce: only
 // what was provisioned (a done attempt's claimed state) is kept.
 func (t *Tx) FinishAspects(ctx context.Context, owner string, attempts []roster.Attempt) error {
-	return eachChunk(len(attempts), 64, func(lo, hi int) error {
+	return t.eachStatement(len(attempts), 64, func(lo, hi int) error {
 		part := attempts[lo:hi]
 		if err := t.lockAttempted(ctx, part); err != nil {
 			return err
 		}
-		q := multi(`UPDATE aspects SET
+		q := t.d.tableSQL(`UPDATE aspects SET
 			provisioned = CASE WHEN v.column6 = 'done' THEN v.column5 ELSE aspects.provisioned END,
 			message = CASE WHEN v.column6 = 'release' THEN aspects.message ELSE v.column7 END,
 			attempts = CASE WHEN v.column6 = 'done' THEN 0 WHEN v.column6 = 'release' THEN aspects.attempts
@@ -200,10 +150,9 @@ func (t *Tx) FinishAspects(ctx context.Context, owner string, attempts []roster.
 			next_attempt_at = CASE WHEN v.column6 = 'retry' AND aspects.desired_version = v.column4 THEN v.column8
 				ELSE aspects.next_attempt_at END,
 			lease_owner = '', lease_until = 0
-			FROM (VALUES `, `(?, ?, ?, CAST(? AS BIGINT), ?, ?, ?, CAST(? AS BIGINT))`,
-			`) AS v WHERE aspects.account_id = v.column1 AND aspects.user_id = v.column2 AND aspects.name = v.column3
-			AND aspects.lease_owner = ?`, hi-lo)
-		args := make([]any, 0, 8*(hi-lo)+1)
+			FROM `, outcomeTypes, ` WHERE aspects.account_id = v.column1 AND aspects.user_id = v.column2
+			AND aspects.name = v.column3 AND aspects.lease_owner = ?`, hi-lo)
+		values := make([]any, 0, len(outcomeTypes)*(hi-lo))
 		for _, at := range part {
 			a, o := at.Aspect, at.Outcome
 			kind, provisioned := outcomeRetry, any(nil)
@@ -215,12 +164,18 @@ func (t *Tx) FinishAspects(ctx context.Context, owner string, attempts []roster.
 			case o.Unattempted:
 				kind = outcomeLeave
 			}
-			args = append(args, a.AccountID, a.UserID, a.Name, a.DesiredVersion, provisioned, kind, o.Message, ms(o.RetryAt))
+			values = append(values, a.AccountID, a.UserID, a.Name, a.DesiredVersion, provisioned, kind, o.Message, ms(o.RetryAt))
 		}
-		_, err := t.exec(ctx, q, append(args, owner)...)
+		args, err := t.d.tableArgs(outcomeTypes, values)
+		if err != nil {
+			return err
+		}
+		_, err = t.exec(ctx, q, append(args, owner)...)
 		return err
 	})
 }
+
+var outcomeTypes = []string{colText, colText, colText, colBigint, colText, colText, colText, colBigint}
 
 // lockAttempted locks the records in key order (PostgreSQL) before they
 // are updated, so that it never waits in the opposite order of a user's
@@ -229,11 +184,15 @@ func (t *Tx) lockAttempted(ctx context.Context, part []roster.Attempt) error {
 	if t.d.forUpdate == "" {
 		return nil
 	}
-	q := multi(`SELECT 1 FROM aspects WHERE (account_id, user_id, name) IN (VALUES `, "(?, ?, ?)",
-		`) ORDER BY account_id, user_id, name`+t.d.forUpdate, len(part))
-	args := make([]any, 0, 3*len(part))
+	q := t.d.tableSQL(`SELECT 1 FROM aspects WHERE (account_id, user_id, name) IN (SELECT column1, column2, column3 FROM `,
+		keyTypes, `) ORDER BY account_id, user_id, name`+t.d.forUpdate, len(part))
+	values := make([]any, 0, 3*len(part))
 	for _, at := range part {
-		args = append(args, at.Aspect.AccountID, at.Aspect.UserID, at.Aspect.Name)
+		values = append(values, at.Aspect.AccountID, at.Aspect.UserID, at.Aspect.Name)
+	}
+	args, err := t.d.tableArgs(keyTypes, values)
+	if err != nil {
+		return err
 	}
 	rows, err := t.query(ctx, q, args...)
 	if err != nil {
@@ -241,3 +200,5 @@ func (t *Tx) lockAttempted(ctx context.Context, part []roster.Attempt) error {
 	}
 	return rows.Close()
 }
+
+var keyTypes = []string{colText, colText, colText}

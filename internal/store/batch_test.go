@@ -12,21 +12,11 @@ import (
 	"github.com/roster-cc/roster/internal/roster"
 )
 
-func TestChunks(t *testing.T) {
-	for _, c := range []struct {
-		n, max int
-		want   []int
-	}{{0, 64, nil}, {1, 64, []int{1}}, {200, 64, []int{64, 64, 64, 8}}, {300, 256, []int{256, 32, 8, 4}}, {7, 4, []int{4, 2, 1}}} {
-		if got := chunks(c.n, c.max); !slices.Equal(got, c.want) {
-			t.Errorf("chunks(%d, %d) = %v, want %v", c.n, c.max, got, c.want)
-		}
-	}
-}
-
 // caseAspectBatches writes, reads and finishes records in batches that
-// span several multi-row statements, with every outcome kind.
+// span several multi-row statements on SQLite (one each on PostgreSQL),
+// with every outcome kind.
 func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
-	const n = 300 // 64+64+64+64+32+8+4 rows per put, 256+32+8+4 ids per read
+	const n = 300 // SQLite: 64+64+64+64+32+8+4 rows per put, 256+32+8+4 ids per read
 	var as []roster.Aspect
 	var ids []string
 	for i := range n {
@@ -75,7 +65,7 @@ func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
 		if err := tx.FinishAspects(ctx, "w1", attempts); err != nil {
 			return err
 		}
-		stamps := []roster.AspectStamp{{UserID: "u001", Name: "chat"}} // 300 stamps: two statements
+		stamps := []roster.AspectStamp{{UserID: "u001", Name: "chat"}} // 300 stamps: two statements on SQLite
 		for _, id := range ids[2:] {
 			stamps = append(stamps, roster.AspectStamp{UserID: id, Name: "chat", Stamp: 5})
 		}

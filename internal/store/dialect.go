@@ -37,7 +37,10 @@ type dialect struct {
 	// PostgreSQL, before it has statistics of a table, plans the join as a
 	// scan of every row of the account; SQLite, given the range, scans it
 	// once per key instead of looking each key up.
-	boundJoins  bool
+	boundJoins bool
+	// arrays: the rows of a multi-row statement are sent as one array per
+	// column (rows.go).
+	arrays      bool
 	tablesQuery string
 }
 
@@ -58,6 +61,7 @@ var postgres = dialect{
 	readOpts:    &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead},
 	lockScope:   `SELECT pg_advisory_xact_lock(hashtext(?))`,
 	boundJoins:  true,
+	arrays:      true,
 	classify:    classifyPostgres,
 	retryable:   retryablePostgres,
 	tablesQuery: `SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`,
