@@ -250,15 +250,19 @@ func (s *Service) ListProfiles(ctx context.Context, accountID string, lp ListPar
 // PropagationBatch is how many users one propagation transaction handles.
 const PropagationBatch = 500
 
-// Propagate carries one batch of one pending profile change to the
-// profile's users; it reports whether there was work. The change is
-// claimed with a lease in a transaction of its own, then the batch runs
-// under the account's lock, so it never holds the propagation's row while
-// waiting for the account (a profile PUT takes them in the other order). A
-// crash loses nothing: the cursor advances with the batch it covers, and
-// another worker takes the claim over when the lease runs out. settled
-// names the aspects whose provisioner needs no call: the batch writes
-// their records settled (see aspectWrites).
+// Propagate carries batches of one pending profile change to the
+// profile's users, for about Config.PropagationSlice; it reports whether
+// there was work. The change is claimed with a lease in a transaction of
+// its own, then each batch runs under the account's lock, so it never
+// holds the propagation's row while waiting for the account (a profile PUT
+// takes them in the other order). The claim is kept from one batch to the
+// next and released after the last of the slice: a claim costs a
+// transaction, as does the caller's round of provisioning between two
+// calls, and on PostgreSQL each of their round trips waits for a CPU when
+// the CPUs are busy. A crash loses nothing: the cursor advances with the
+// batch it covers, and another worker takes the claim over when the lease
+// runs out. settled names the aspects whose provisioner needs no call:
+// the batch writes their records settled (see aspectWrites).
 func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration, settled []string) (bool, error) {
 	var prop *roster.Propagation
 	err := s.store.Write(ctx, func(tx roster.Tx) (err error) {
@@ -268,6 +272,25 @@ func (s *Service) Propagate(ctx context.Context, owner string, lease time.Durati
 	if err != nil || prop == nil {
 		return false, err
 	}
+	end := time.Now().Add(s.slice)
+	for more := true; more && err == nil; {
+		// The last batch of the slice releases the claim (lease 0): the
+		// next may run on any worker.
+		keep := time.Now().Before(end)
+		more, err = s.propagateClaimed(ctx, owner, prop, keep, lease, settled)
+		more = more && keep
+	}
+	if err == nil {
+		s.wake()
+	}
+	return true, err
+}
+
+// propagateClaimed runs the next batch of a claimed propagation and
+// reports whether the claim is still held with users left; keep holds the
+// claim for another lease after the batch.
+func (s *Service) propagateClaimed(ctx context.Context, owner string, prop *roster.Propagation, keep bool,
+	lease time.Duration, settled []string) (more bool, err error) {
 	err = s.store.Write(ctx, func(tx roster.Tx) error {
 		if err := tx.LockScope(ctx, prop.AccountID); err != nil {
 			return err
@@ -279,15 +302,23 @@ func (s *Service) Propagate(ctx context.Context, owner string, lease time.Durati
 		if err != nil {
 			return err
 		}
-		return s.propagateBatch(ctx, tx, owner, cur, settled)
+		next := time.Duration(0)
+		if keep {
+			next = lease
+		}
+		if err := s.propagateBatch(ctx, tx, owner, cur, settled, next); err != nil {
+			return err
+		}
+		more = !cur.Done
+		return nil
 	})
-	if err == nil {
-		s.wake()
-	}
-	return true, err
+	return more && err == nil, err
 }
 
-func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string, prop *roster.Propagation, settled []string) error {
+// propagateBatch carries the change to the next batch of users and
+// advances the propagation's cursor, holding its claim for lease more.
+func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string, prop *roster.Propagation,
+	settled []string, lease time.Duration) error {
 	p, err := tx.GetProfile(ctx, prop.AccountID, prop.ProfileID)
 	if err != nil {
 		return err
@@ -326,8 +357,7 @@ func (s *Service) propagateBatch(ctx context.Context, tx roster.Tx, owner string
 		return err
 	}
 	prop.Done = len(users) < PropagationBatch
-	// Released (lease 0): the next batch may run on any worker.
-	_, err = tx.AdvancePropagation(ctx, owner, prop, 0)
+	_, err = tx.AdvancePropagation(ctx, owner, prop, lease)
 	return err
 }
 

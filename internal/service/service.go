@@ -34,6 +34,7 @@ type Service struct {
 	clock         func() time.Time
 	// hashSlots bounds the argon2id runs at once: each holds 19 MiB.
 	hashSlots chan struct{}
+	slice     time.Duration // see Config.PropagationSlice
 }
 
 // Config configures a Service.
@@ -46,6 +47,10 @@ type Config struct {
 	Lockout  Lockout       // default DefaultLockout
 	// Clock, for tests, replaces the time that password ages are judged by.
 	Clock func() time.Time
+	// PropagationSlice is how long one Propagate call goes on with the
+	// batches of the change it claimed (default 100 ms; negative: one
+	// batch a call; see Propagate).
+	PropagationSlice time.Duration
 }
 
 // New returns a Service.
@@ -65,12 +70,15 @@ func New(c Config) *Service {
 	if c.Lockout.Threshold <= 0 {
 		c.Lockout = DefaultLockout
 	}
+	if c.PropagationSlice == 0 {
+		c.PropagationSlice = 100 * time.Millisecond
+	}
 	dummy, err := password.Hash(newSecret(""), c.HashCost)
 	if err != nil {
 		panic(err) // crypto/rand failed
 	}
 	return &Service{store: c.Store, log: c.Log, hashCost: c.HashCost, wake: c.Wake,
-		tokenTTL: c.TokenTTL, lockout: c.Lockout, dummyHash: dummy, clock: c.Clock,
+		tokenTTL: c.TokenTTL, lockout: c.Lockout, dummyHash: dummy, clock: c.Clock, slice: c.PropagationSlice,
 		hashSlots: make(chan struct{}, runtime.GOMAXPROCS(0))}
 }
 
