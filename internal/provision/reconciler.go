@@ -16,9 +16,9 @@ import (
 	"github.com/roster-cc/roster/internal/roster"
 )
 
-// Propagator carries pending profile changes to users, one batch per call;
-// the records of the aspects named settled are written settled (their
-// provisioner needs no call).
+// Propagator carries pending profile changes to users, a few batches of
+// one change per call (a slice of time); the records of the aspects named
+// settled are written settled (their provisioner needs no call).
 type Propagator interface {
 	Propagate(ctx context.Context, owner string, lease time.Duration, settled []string) (bool, error)
 }
@@ -152,18 +152,18 @@ func (r *Reconciler) idleWait(ctx context.Context) time.Duration {
 	return wait
 }
 
-// RunOnce does one round of work without waiting: one propagation batch
-// and one batch of due records. It reports whether there was work. Tests
-// use it to step provisioning deterministically.
+// RunOnce does one round of work without waiting: one slice of a
+// propagation and one batch of due records. It reports whether there was
+// work. Tests use it to step provisioning until nothing is left.
 func (r *Reconciler) RunOnce(ctx context.Context) (bool, error) {
 	r.init()
 	return r.round(ctx)
 }
 
-// round propagates one batch of a profile change and provisions one batch
+// round propagates a slice of a profile change and provisions one batch
 // of due records; it reports whether there was anything to do.
 func (r *Reconciler) round(ctx context.Context) (bool, error) {
-	// The batch writes the records of immediate aspects settled: they are
+	// The batches write the records of immediate aspects settled: they are
 	// written once, not twice.
 	propagated, err := r.Propagator.Propagate(ctx, r.Owner, r.Lease, r.immediate)
 	if err != nil {

@@ -273,11 +273,14 @@ func (s *Service) Propagate(ctx context.Context, owner string, lease time.Durati
 		return false, err
 	}
 	end := time.Now().Add(s.slice)
+	// A batch started is finished even when ctx ends (shutdown), and the
+	// last batch of the slice releases the claim (lease 0), so the next
+	// may run on any worker at once: a batch that kept the claim when ctx
+	// ended is followed by one that releases it.
+	batchCtx := context.WithoutCancel(ctx)
 	for more := true; more && err == nil; {
-		// The last batch of the slice releases the claim (lease 0): the
-		// next may run on any worker.
-		keep := time.Now().Before(end)
-		more, err = s.propagateClaimed(ctx, owner, prop, keep, lease, settled)
+		keep := time.Now().Before(end) && ctx.Err() == nil
+		more, err = s.propagateClaimed(batchCtx, owner, prop, keep, lease, settled)
 		more = more && keep
 	}
 	if err == nil {

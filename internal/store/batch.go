@@ -57,7 +57,8 @@ func (t *Tx) AspectsOf(ctx context.Context, accountID string, userIDs []string) 
 // SettleDue does, so a late outcome of the old holder is not recorded; a
 // lease still running (a replica that provisions the aspect otherwise, in
 // a rolling change of ROSTER_PROVISIONERS) keeps the record pending, for
-// SettleDue once the holder is done.
+// SettleDue once the holder is done. The records' keys must be distinct:
+// PostgreSQL writes them in one statement, which cannot change a row twice.
 func (t *Tx) PutAspects(ctx context.Context, as []roster.Aspect) error {
 	return t.eachStatement(len(as), 64, func(lo, hi int) error {
 		q := t.d.tableSQL(`INSERT INTO aspects (`+aspectCols+`, lease_owner, lease_until) SELECT v.*, '', 0 FROM `,

@@ -65,7 +65,7 @@ func caseAspectBatches(t *testing.T, ctx context.Context, s *Store) {
 		if err := tx.FinishAspects(ctx, "w1", attempts); err != nil {
 			return err
 		}
-		stamps := []roster.AspectStamp{{UserID: "u001", Name: "chat"}} // 300 stamps: two statements on SQLite
+		stamps := []roster.AspectStamp{{UserID: "u001", Name: "chat"}} // 300 stamps: 256+32+8+4 on SQLite
 		for _, id := range ids[2:] {
 			stamps = append(stamps, roster.AspectStamp{UserID: id, Name: "chat", Stamp: 5})
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -208,23 +207,21 @@ func (t *Tx) SetLastLogin(ctx context.Context, accountID, userID string) error {
 
 // LockedLogins returns which of the login names are locked out now.
 func (t *Tx) LockedLogins(ctx context.Context, accountID string, logins []string) (map[string]bool, error) {
+	lower := make([]string, len(logins))
+	for i, l := range logins {
+		lower[i] = strings.ToLower(l)
+	}
 	out := map[string]bool{}
-	for chunk := range slices.Chunk(logins, 100) {
-		args := []any{accountID, ms(t.now)}
-		marks := make([]string, len(chunk))
-		for i, l := range chunk {
-			marks[i], args = "?", append(args, strings.ToLower(l))
-		}
+	err := t.eachStatement(len(lower), 128, func(lo, hi int) error {
 		names, err := scanStrings(t.query(ctx, `SELECT login_lower FROM login_failures
-			WHERE account_id = ? AND locked_until > ? AND login_lower IN (`+strings.Join(marks, ", ")+`)`, args...))
-		if err != nil {
-			return nil, err
-		}
+			WHERE account_id = ? AND locked_until > ? AND `+t.d.inSQL("login_lower", hi-lo),
+			append([]any{accountID, ms(t.now)}, t.d.inArgs(lower[lo:hi])...)...))
 		for _, n := range names {
 			out[n] = true
 		}
-	}
-	return out, nil
+		return err
+	})
+	return out, err
 }
 
 // AccountsWithLogin returns the accounts that have a user with the login

@@ -29,19 +29,21 @@ func OpenPostgres(ctx context.Context, dsn string) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("postgres: cannot reach the database: %w", err)
 	}
-	// Reads have a pool of their own, of two connections per CPU: enough
-	// to keep the CPUs busy, while more would only have PostgreSQL's
-	// processes take turns on them, and writes (a propagation's batches
-	// above all, a round trip after another) wait for their turn behind
-	// every one: propagating 10,000 users under the bench's 16 GETs took
-	// 1.07-1.24 s with the reads in the writes' pool of 20, 0.76-0.93 s
-	// with 4 of their own, serving as many GETs outside a propagation.
+	// Reads have a pool of their own, of two connections per CPU of this
+	// replica (a read holds its connection while the replica decodes and
+	// encodes too), 4 to 16: with the reads in the writes' pool, 16
+	// concurrent GETs kept 16 PostgreSQL processes busy and each round
+	// trip of a write (a propagation's batches, one after another) waited
+	// behind all of them: propagating 10,000 users under the bench's 16
+	// GETs took 1.07-1.24 s with a shared pool of 20, 0.76-0.93 s with 4
+	// read connections of their own, which served as many GETs outside a
+	// propagation (PostgreSQL on the same 2 CPUs).
 	r, err := sql.Open("pgx", withConnectTimeout(dsn))
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	n := max(4, 2*runtime.GOMAXPROCS(0))
+	n := min(max(4, 2*runtime.GOMAXPROCS(0)), 16)
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	r.SetConnMaxIdleTime(5 * time.Minute)

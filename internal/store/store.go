@@ -22,9 +22,9 @@ import (
 // Store is roster's database. On SQLite, writes go through one connection
 // (SQLite allows one writer; a queue in Go is cheaper than busy-waiting in
 // SQLite) and reads use a pool that never waits behind the writer (WAL).
-// On PostgreSQL both are one pool; writes of one account are serialized by
-// an advisory lock (see LockScope), and the provisioning queue is claimed
-// with SKIP LOCKED.
+// On PostgreSQL reads and writes have a pool each (see OpenPostgres);
+// writes of one account are serialized by an advisory lock (see
+// LockScope), and the provisioning queue is claimed with SKIP LOCKED.
 type Store struct {
 	write   *sql.DB
 	read    *sql.DB
