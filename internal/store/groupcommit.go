@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 
@@ -77,11 +78,24 @@ func (s *Store) queueWrite(ctx context.Context, fn func(roster.Tx) error) error 
 	}
 }
 
-// commitGroup runs a group of writes in one transaction. A write whose
-// caller has gone away before it started is skipped. The statements run
-// without the callers' cancellation: interrupting one statement would
-// roll back the whole group's transaction.
+// commitGroup runs a group of writes in one transaction and answers each
+// write after the commit. A write whose caller has gone away before it
+// started is skipped. Should a write lose the transaction (SQLite rolls it
+// back on some errors: I/O, a full disk, no memory), that write is answered
+// with its error and the others run again in a new transaction: a write
+// run after the loss would otherwise run outside any transaction,
+// committed at once and then answered with the failed commit.
 func (s *Store) commitGroup(group []*writeReq) {
+	for len(group) > 0 {
+		group = s.tryGroup(group)
+	}
+}
+
+// tryGroup runs the group in one transaction and answers its writes, or,
+// when a write loses the transaction, answers that write and those that
+// failed before it (rolled back to their savepoint, they changed nothing)
+// and returns the others, to run again.
+func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 	ctx := context.Background()
 	answers := make([]error, len(group))
 	sqltx, err := s.write.BeginTx(ctx, s.dialect.writeOpts)
@@ -90,7 +104,7 @@ func (s *Store) commitGroup(group []*writeReq) {
 		for _, r := range group {
 			r.done <- err
 		}
-		return
+		return nil
 	}
 	// A write alone needs no savepoint: the transaction is its rollback,
 	// and without one SQLite need not copy each page before changing it.
@@ -99,12 +113,27 @@ func (s *Store) commitGroup(group []*writeReq) {
 		run = s.runAlone
 	}
 	var unprepared []string
+	defer func() { s.writeStmts.prepare(ctx, unprepared) }()
 	for i, r := range group {
 		if r.ctx.Err() != nil {
 			answers[i] = r.ctx.Err()
 			continue
 		}
-		answers[i] = run(context.WithoutCancel(r.ctx), sqltx, r.fn, &unprepared)
+		var lost bool
+		// The statements run without the caller's cancellation: SQLite
+		// rolls back the whole transaction when a write is interrupted.
+		lost, answers[i] = run(context.WithoutCancel(r.ctx), sqltx, r.fn, &unprepared)
+		if lost {
+			sqltx.Rollback()
+			for j, o := range group {
+				if j < i && answers[j] == nil || j > i {
+					again = append(again, o)
+				} else {
+					o.done <- s.wrap(answers[j])
+				}
+			}
+			return again
+		}
 	}
 	if alone && answers[0] != nil {
 		sqltx.Rollback()
@@ -115,37 +144,37 @@ func (s *Store) commitGroup(group []*writeReq) {
 			}
 		}
 	}
-	if len(unprepared) > 0 {
-		s.writeStmts.prepare(ctx, unprepared)
-	}
 	for i, r := range group {
 		r.done <- s.wrap(answers[i])
 	}
+	return nil
 }
 
-// runAlone runs the only write of a group.
-func (s *Store) runAlone(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) error, unprepared *[]string) error {
-	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true}
-	err := fn(t)
+// runAlone runs the only write of a group. It never reports the
+// transaction lost: a lost transaction fails its commit.
+func (s *Store) runAlone(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
+	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
+	err = fn(t)
 	*unprepared = append(*unprepared, t.unprepared...)
-	return err
+	return false, err
 }
 
-// runSavepoint runs one write of a group under a savepoint.
-func (s *Store) runSavepoint(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) error, unprepared *[]string) error {
-	if _, err := sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
-		return err
+// runSavepoint runs one write of a group under a savepoint and reports
+// whether the transaction was lost: its savepoint is gone.
+func (s *Store) runSavepoint(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
+	if _, err = sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+		return true, err
 	}
-	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true}
-	err := fn(t)
+	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
+	err = fn(t)
 	*unprepared = append(*unprepared, t.unprepared...)
 	if err != nil {
 		if _, rerr := sqltx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
-			return rerr
+			return true, err
 		}
 	}
-	if _, rerr := sqltx.ExecContext(ctx, "RELEASE w"); rerr != nil && err == nil {
-		return rerr
+	if _, rerr := sqltx.ExecContext(ctx, "RELEASE w"); rerr != nil {
+		return true, cmp.Or(err, rerr)
 	}
-	return err
+	return false, err
 }

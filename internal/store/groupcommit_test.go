@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -62,4 +63,118 @@ func testConcurrentWrites(t *testing.T, s *Store) {
 		}
 		return nil
 	})
+}
+
+// groupOf queues writes behind a write that holds the committer until they
+// are all waiting, so that they run as one group, in order. It returns
+// each write's answer.
+func groupOf(t *testing.T, s *Store, fns ...func(tx roster.Tx) error) []error {
+	t.Helper()
+	ctx := context.Background()
+	hold, held := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := s.Write(ctx, func(roster.Tx) error { close(held); <-hold; return nil }); err != nil {
+			t.Errorf("the holding write: %v", err)
+		}
+	})
+	<-held
+	errs := make([]error, len(fns))
+	for i, fn := range fns {
+		wg.Go(func() { errs[i] = s.Write(ctx, fn) })
+		for len(s.writes) < i+1 { // queued in this order
+			time.Sleep(time.Millisecond)
+		}
+	}
+	close(hold)
+	wg.Wait()
+	return errs
+}
+
+func groupNode(id string) func(tx roster.Tx) error {
+	return func(tx roster.Tx) error {
+		return tx.CreateNode(context.Background(), &roster.OrganizationNode{AccountID: "GROUPS", ID: id, Name: "n", ParentID: "GROUPS"})
+	}
+}
+
+// nodesThere reports, for each id, whether its node exists.
+func nodesThere(t *testing.T, s *Store, ids ...string) []bool {
+	t.Helper()
+	there := make([]bool, len(ids))
+	read(t, s, func(tx roster.Tx) error {
+		for i, id := range ids {
+			_, err := tx.GetNode(context.Background(), "GROUPS", id)
+			there[i] = err == nil
+		}
+		return nil
+	})
+	return there
+}
+
+// TestGroupIgnoresCallersCancellation: a caller that goes away while its
+// write's statement runs does not interrupt the statement. SQLite rolls
+// back the whole transaction when a write statement is interrupted, and
+// the group's other writes then ran outside it: committed one by one, and
+// answered with the group's failed commit.
+func TestGroupIgnoresCallersCancellation(t *testing.T) {
+	s := mustOpen(t, "sqlite")
+	write(t, s, func(tx roster.Tx) error {
+		return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	cancelledDuring := false
+	slow := func(tx roster.Tx) error {
+		if err := groupNode("N1")(tx); err != nil {
+			return err
+		}
+		// A write statement that runs for a while; its caller goes away
+		// meanwhile.
+		time.AfterFunc(2*time.Millisecond, cancel)
+		_, err := tx.(*Tx).exec(ctx, `UPDATE org_nodes SET name = 'slow' WHERE account_id = 'GROUPS' AND id = 'N1' AND
+			(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c) > 0`)
+		cancelledDuring = ctx.Err() != nil
+		return err
+	}
+	errs := groupOf(t, s, groupNode("N0"), slow, groupNode("N2"))
+	if !cancelledDuring {
+		t.Fatal("the caller was not cancelled while its statement ran")
+	}
+	there := nodesThere(t, s, "N0", "N1", "N2")
+	for i, err := range errs {
+		if err != nil || !there[i] {
+			t.Errorf("write %d: answer %v, committed %v; want it committed", i, err, there[i])
+		}
+	}
+}
+
+// TestGroupRunsAgainAfterLostTransaction: when a write leaves the group's
+// transaction rolled back (SQLite does so on some errors: I/O, a full disk,
+// no memory), the other writes of the group run again in a new one, and
+// each answer tells what was committed.
+func TestGroupRunsAgainAfterLostTransaction(t *testing.T) {
+	s := mustOpen(t, "sqlite")
+	write(t, s, func(tx roster.Tx) error {
+		return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
+	})
+	lost := errors.New("the transaction is gone")
+	rollback := func(tx roster.Tx) error {
+		if err := groupNode("N1")(tx); err != nil {
+			return err
+		}
+		if _, err := tx.(*Tx).tx.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+			return err
+		}
+		return lost
+	}
+	errs := groupOf(t, s, groupNode("N0"), rollback, groupNode("N2"))
+	there := nodesThere(t, s, "N0", "N1", "N2")
+	if !errors.Is(errs[1], lost) || there[1] {
+		t.Errorf("the write that lost the transaction: answer %v, committed %v; want its error and nothing", errs[1], there[1])
+	}
+	for _, i := range []int{0, 2} {
+		if errs[i] != nil || !there[i] {
+			t.Errorf("write %d: answer %v, committed %v; want it committed", i, errs[i], there[i])
+		}
+	}
 }

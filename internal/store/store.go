@@ -222,6 +222,10 @@ type Tx struct {
 	stmts      *stmtCache
 	unprepared []string // queries to prepare once the transaction is over
 	writable   bool
+	// detached, when set, is the context every statement runs under
+	// instead of the one it is given: a write of a SQLite group must not
+	// be interrupted by its caller (see commitGroup).
+	detached context.Context
 }
 
 // LockScope makes write transactions that lock the same scope (an account
@@ -239,6 +243,7 @@ func (t *Tx) LockScope(ctx context.Context, scope string) error {
 func (t *Tx) Now() time.Time { return t.now }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	ctx = t.ctx(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -246,6 +251,7 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	ctx = t.ctx(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -253,10 +259,20 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	ctx = t.ctx(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
 	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
+}
+
+// ctx is the context a statement runs under: ctx, or the transaction's
+// own when it is detached from its caller's.
+func (t *Tx) ctx(ctx context.Context) context.Context {
+	if t.detached != nil {
+		return t.detached
+	}
+	return ctx
 }
 
 // stmt returns the transaction's use of the prepared statement of q, or
