@@ -123,23 +123,42 @@ func (t *Tx) ListNodes(ctx context.Context, accountID string, page, size int) (r
 // pageOf runs a count and a page query; the page query takes the args
 // followed by LIMIT and OFFSET.
 func pageOf[T any](ctx context.Context, t *Tx, page, size int, countQ, listQ string, args []any, scan func(*sql.Rows) (T, error)) (roster.Page[T], error) {
-	p := roster.Page[T]{PageNumber: page, PageSize: size, Items: []T{}}
-	if err := t.queryRow(ctx, countQ, args...).Scan(&p.Total); err != nil {
-		return p, err
+	p, err := countPage[T](ctx, t, page, size, countQ, args)
+	if err == nil {
+		_, err = fillPage(ctx, t, &p, listQ, args, scan)
 	}
-	rows, err := t.query(ctx, listQ, append(args, size, (page-1)*size)...)
+	return p, err
+}
+
+// countPage returns an empty page with the count of countQ as its total.
+func countPage[T any](ctx context.Context, t *Tx, page, size int, countQ string, args []any) (roster.Page[T], error) {
+	p := roster.Page[T]{PageNumber: page, PageSize: size, Items: []T{}}
+	err := t.queryRow(ctx, countQ, args...).Scan(&p.Total)
+	return p, err
+}
+
+// fillPage sets the page's items to those of listQ, which takes the args
+// followed by LIMIT and OFFSET, and reports whether it found every item
+// the page's total says the page has. A page past the total needs no query.
+func fillPage[T any](ctx context.Context, t *Tx, p *roster.Page[T], listQ string, args []any, scan func(*sql.Rows) (T, error)) (bool, error) {
+	p.Items = p.Items[:0]
+	offset := (p.PageNumber - 1) * p.PageSize
+	if offset >= p.Total {
+		return true, nil
+	}
+	rows, err := t.query(ctx, listQ, append(args[:len(args):len(args)], p.PageSize, offset)...)
 	if err != nil {
-		return p, err
+		return false, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		item, err := scan(rows)
 		if err != nil {
-			return p, err
+			return false, err
 		}
 		p.Items = append(p.Items, item)
 	}
-	return p, rows.Err()
+	return len(p.Items) == min(p.PageSize, p.Total-offset), rows.Err()
 }
 
 func nullable(s string) any {

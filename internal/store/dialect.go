@@ -40,7 +40,11 @@ type dialect struct {
 	boundJoins bool
 	// arrays: the rows of a multi-row statement are sent as one array per
 	// column (rows.go).
-	arrays      bool
+	arrays bool
+	// loginWalk: a page of users in login order may walk the index in
+	// that order (see Tx.loginWalk). PostgreSQL's planner makes that
+	// choice itself, from its statistics.
+	loginWalk   bool
 	tablesQuery string
 }
 
@@ -50,6 +54,7 @@ var sqlite = dialect{
 	readOpts:    &sql.TxOptions{ReadOnly: true},
 	classify:    classifySQLite,
 	retryable:   func(error) bool { return false },
+	loginWalk:   true,
 	tablesQuery: `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`,
 }
 

@@ -34,6 +34,18 @@ func whereUsers(accountID string, c *roster.Condition) (string, []any) {
 	return b.String(), args
 }
 
+// namesOnly reports whether there is a condition and it reads only the
+// first and last names, which the index in login order holds.
+func namesOnly(c *roster.Condition) bool {
+	if c == nil {
+		return false
+	}
+	if c.Left != nil {
+		return namesOnly(c.Left) && namesOnly(c.Right)
+	}
+	return c.Key == "firstName" || c.Key == "lastName"
+}
+
 // writeCondition writes the condition as SQL. Joins nest left to right, so
 // a AND b OR c means (a AND b) OR c. String comparisons ignore case.
 func writeCondition(b *strings.Builder, args *[]any, c *roster.Condition) {
