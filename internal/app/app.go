@@ -16,6 +16,7 @@ import (
 	"github.com/roster-cc/roster/internal/httpapi"
 	"github.com/roster-cc/roster/internal/password"
 	"github.com/roster-cc/roster/internal/provision"
+	"github.com/roster-cc/roster/internal/roster"
 	"github.com/roster-cc/roster/internal/service"
 	"github.com/roster-cc/roster/internal/store"
 )
@@ -36,6 +37,9 @@ type Options struct {
 	HashCost password.Params  // zero: password.Default
 	Lockout  service.Lockout  // zero: service.DefaultLockout
 	Clock    func() time.Time // nil: the time (judges password ages)
+	// WrapStore, when set, wraps the store the service and the reconciler
+	// use (tests run every write twice through it).
+	WrapStore func(roster.Store) roster.Store
 }
 
 // New opens the store and wires the parts. Close it when done.
@@ -50,13 +54,17 @@ func New(ctx context.Context, c Config, logOut io.Writer, opts Options) (*App, e
 		return nil, err
 	}
 	a := &App{Config: c, Options: opts, Log: log, Store: st}
+	var use roster.Store = st
+	if opts.WrapStore != nil {
+		use = opts.WrapStore(st)
+	}
 	rec := &provision.Reconciler{
-		Store: st, Provisioners: provs, Log: log.With("component", "reconciler"), Owner: ownerName(),
+		Store: use, Provisioners: provs, Log: log.With("component", "reconciler"), Owner: ownerName(),
 		Lease: c.Lease, CallTimeout: c.WebhookTimeout,
 		Retry: provision.Backoff{Base: c.RetryBase, Max: c.RetryMax, Attempts: c.RetryAttempts},
 	}
 	wake := func() { rec.Wake(); st.Notify() }
-	a.Service = service.New(service.Config{Store: st, Log: log, HashCost: opts.HashCost, Wake: wake,
+	a.Service = service.New(service.Config{Store: use, Log: log, HashCost: opts.HashCost, Wake: wake,
 		TokenTTL: c.TokenTTL, Lockout: opts.Lockout, Clock: opts.Clock})
 	rec.Propagator = a.Service
 	a.Reconciler = rec

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,6 +19,7 @@ import (
 	"github.com/roster-cc/roster/internal/app"
 	"github.com/roster-cc/roster/internal/dbtest"
 	"github.com/roster-cc/roster/internal/password"
+	"github.com/roster-cc/roster/internal/roster"
 	"github.com/roster-cc/roster/internal/service"
 )
 
@@ -87,7 +89,8 @@ func newServerWith(t *testing.T, env map[string]string, opt func(*appOptions)) *
 	}
 	logs := &syncBuffer{}
 	opts := app.Options{HashCost: password.Params{Memory: 1024, Time: 1, Threads: 1},
-		Lockout: service.Lockout{Threshold: 5, Base: 100 * time.Millisecond, Max: time.Second}}
+		Lockout:   service.Lockout{Threshold: 5, Base: 100 * time.Millisecond, Max: time.Second},
+		WrapStore: func(s roster.Store) roster.Store { return rerunStore{s} }}
 	if opt != nil {
 		opt(&opts)
 	}
@@ -293,4 +296,26 @@ func createUsers(s *server, n int, body func(i int) string) []string {
 		s.t.FailNow()
 	}
 	return ids
+}
+
+// rerunStore runs every write twice, the first time rolled back, as a
+// database that runs a transaction again does (PostgreSQL after a
+// deadlock, SQLite's group commit after a lost transaction): a use-case
+// that kept state from its first run shows it in the second, in every
+// test of this package.
+type rerunStore struct{ roster.Store }
+
+var errRunAgain = errors.New("rolled back, to run again")
+
+func (s rerunStore) Write(ctx context.Context, fn func(roster.Tx) error) error {
+	err := s.Store.Write(ctx, func(tx roster.Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return errRunAgain
+	})
+	if !errors.Is(err, errRunAgain) {
+		return err
+	}
+	return s.Store.Write(ctx, fn)
 }

@@ -7,7 +7,11 @@ import (
 
 // Store is the storage the service needs. Write runs fn in one atomic
 // transaction (a failing fn changes nothing); Read runs fn on a consistent
-// snapshot that does not wait for writers.
+// snapshot that does not wait for writers. Write may roll fn back and run
+// it again (a database retries some transactions), so fn must build what it
+// changes inside it and keep nothing from one run to the next but its
+// results: a value made before fn and changed by it would enter the second
+// run changed, with the database's part of the change undone.
 type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	Write(ctx context.Context, fn func(Tx) error) error

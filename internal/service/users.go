@@ -40,9 +40,13 @@ func (s *Service) CreateUser(ctx context.Context, accountID string, in roster.Us
 	if err != nil {
 		return nil, err
 	}
-	u := userFromInput(accountID, newUserID(s.now()), in, hash)
+	id := newUserID(s.now())
 	var res *UserResult
+	// The user is made anew in the transaction: a run again (see
+	// roster.Store.Write) must not find the voice identity the first run
+	// allocated.
 	err = s.inAccount(ctx, accountID, true, func(tx roster.Tx) error {
+		u := userFromInput(accountID, id, in, hash)
 		p, err := s.checkUser(ctx, tx, u, in, "", vs)
 		if err != nil {
 			return err

@@ -157,8 +157,9 @@ func (s *Store) Read(ctx context.Context, fn func(roster.Tx) error) error {
 // Everything fn does is atomic: a failing fn changes nothing. On SQLite,
 // concurrent writes commit together (groupcommit.go); fn sees the writes
 // committed before it, as with one transaction after another.
-// On PostgreSQL a transaction that loses a deadlock is run again (fn must
-// only touch the database, which it does).
+// fn may run more than once (see roster.Store): on PostgreSQL after losing
+// a deadlock, on SQLite when another write of its group lost the
+// transaction.
 func (s *Store) Write(ctx context.Context, fn func(roster.Tx) error) error {
 	if s.writes != nil {
 		return s.queueWrite(ctx, fn)
