@@ -105,6 +105,8 @@ func badCases(userID, etag string) []badCase {
 		{"search: bad operator and join", "POST", path("/users:search"), `{"filter": [{"key": "loginId", "operator": "LIKE", "value": "a", "discriminator": "XOR"}]}`, nil, 400, []string{"filter[0].operator", "filter[0].discriminator"}},
 		{"search: unknown key", "POST", path("/users:search"), `{"filter": [{"key": "password", "operator": "EQUALS", "value": "a"}]}`, nil, 400, []string{"filter[0].key"}},
 		{"search: pageSize 500", "POST", path("/users:search"), `{"pageSize": 500}`, nil, 400, []string{"pageSize"}},
+		{"search: pageNumber past 2^30", "POST", path("/users:search"), `{"pageNumber": 3689348814741910324, "pageSize": 5}`, nil, 400, []string{"pageNumber"}},
+		{"list: pageNumber past 2^30", "GET", path("/users?pageNumber=1073741825"), "", nil, 400, []string{"pageNumber"}},
 		{"statuses: no ids", "POST", path("/users:listStatuses"), `{"userIds": []}`, nil, 400, []string{"userIds"}},
 		{"statuses: 51 ids", "POST", path("/profiles:listStatuses"), `{"profileIds": [` + strings.Repeat(`"AAAAAA", `, 50) + `"AAAAAA"]}`, nil, 400, []string{"profileIds"}},
 		{"idempotency: key with another body", "POST", users, user(`, "loginId": "other@example.com"`), []string{"Idempotency-Key", "taken-key"}, 409, nil},

@@ -14,6 +14,9 @@ const (
 	defaultPageSize = 10
 	minPageSize     = 5
 	maxPageSize     = 100
+	// maxPageNumber keeps a page's offset (pageNumber × pageSize) far
+	// from overflowing.
+	maxPageNumber = 1 << 30
 )
 
 // query parses the request's query string strictly: a malformed one, or a
@@ -35,7 +38,7 @@ func query(r *http.Request) (url.Values, error) {
 // pageParams reads pageNumber and pageSize from the query.
 func pageParams(q url.Values, vs *roster.Violations) service.ListParams {
 	lp := service.ListParams{Page: 1, PageSize: defaultPageSize}
-	lp.Page = intParam(q, "pageNumber", 1, 1, 1<<30, vs)
+	lp.Page = intParam(q, "pageNumber", 1, 1, maxPageNumber, vs)
 	lp.PageSize = intParam(q, "pageSize", defaultPageSize, minPageSize, maxPageSize, vs)
 	return lp
 }

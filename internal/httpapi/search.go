@@ -32,8 +32,8 @@ func parseSearch(in searchRequest) (roster.UserFilter, error) {
 	var vs roster.Violations
 	f := roster.UserFilter{Page: 1, PageSize: defaultPageSize}
 	if in.PageNumber != nil {
-		if *in.PageNumber < 1 {
-			vs.Add("pageNumber", roster.VOutOfRange, "must be at least 1")
+		if *in.PageNumber < 1 || *in.PageNumber > maxPageNumber {
+			vs.Add("pageNumber", roster.VOutOfRange, "must be from 1 to %d", maxPageNumber)
 		} else {
 			f.Page = *in.PageNumber
 		}

@@ -142,10 +142,10 @@ func countPage[T any](ctx context.Context, t *Tx, page, size int, countQ string,
 // the page's total says the page has. A page past the total needs no query.
 func fillPage[T any](ctx context.Context, t *Tx, p *roster.Page[T], listQ string, args []any, scan func(*sql.Rows) (T, error)) (bool, error) {
 	p.Items = p.Items[:0]
-	offset := (p.PageNumber - 1) * p.PageSize
-	if offset >= p.Total {
-		return true, nil
+	if p.Total == 0 || p.PageNumber-1 >= (p.Total+p.PageSize-1)/p.PageSize {
+		return true, nil // past the last page (and no offset to overflow)
 	}
+	offset := (p.PageNumber - 1) * p.PageSize
 	rows, err := t.query(ctx, listQ, append(args[:len(args):len(args)], p.PageSize, offset)...)
 	if err != nil {
 		return false, err

@@ -188,8 +188,7 @@ func (t *Tx) UserDeleted(ctx context.Context, accountID, id string) (bool, error
 // only its users' documents are read. On SQLite a page in login order
 // with a filter on names may walk the index in login order (loginWalk).
 func (t *Tx) ListUsers(ctx context.Context, accountID string, f roster.UserFilter) (roster.Page[roster.User], error) {
-	where, args := whereUsers(accountID, f.Where)
-	p, err := countPage[roster.User](ctx, t, f.Page, f.PageSize, `SELECT COUNT(*) FROM users u WHERE `+where, args)
+	p, err := t.countUsers(ctx, accountID, f)
 	if err != nil {
 		return p, err
 	}
@@ -202,10 +201,17 @@ func (t *Tx) ListUsers(ctx context.Context, accountID string, f roster.UserFilte
 			return p, err
 		}
 	}
+	where, args := whereUsers(accountID, f.Where)
 	order := orderUsers(f.OrderBy, f.Desc)
 	_, err = fillPage(ctx, t, &p, `WITH page AS (SELECT u.account_id, u.id FROM users u WHERE `+where+` ORDER BY `+order+` LIMIT ? OFFSET ?)`+
 		pageUsers(order), args, scanListed(accountID))
 	return p, err
+}
+
+// countUsers returns an empty page of the filter with its total.
+func (t *Tx) countUsers(ctx context.Context, accountID string, f roster.UserFilter) (roster.Page[roster.User], error) {
+	where, args := whereUsers(accountID, f.Where)
+	return countPage[roster.User](ctx, t, f.Page, f.PageSize, `SELECT COUNT(*) FROM users u WHERE `+where, args)
 }
 
 // walkUsers fills the page with the matches among the first walk users
@@ -252,7 +258,7 @@ func (t *Tx) loginWalk(ctx context.Context, f roster.UserFilter, total int) (int
 	if err := t.queryRow(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM users`).Scan(&users); err != nil {
 		return 0, err
 	}
-	if need := f.Page * f.PageSize; total == 0 || need*users > total*total {
+	if need := float64(f.Page) * float64(f.PageSize); total == 0 || need*float64(users) > float64(total)*float64(total) {
 		return 0, nil
 	}
 	return total, nil
