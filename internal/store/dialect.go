@@ -42,8 +42,8 @@ type dialect struct {
 	// column (rows.go).
 	arrays bool
 	// loginWalk: a page of users in login order may walk the index in
-	// that order (see Tx.loginWalk). PostgreSQL's planner makes that
-	// choice itself, from its statistics.
+	// that order (see Tx.loginWalk). PostgreSQL sorts the matches: its
+	// planner did not take such an index, so it has none.
 	loginWalk   bool
 	tablesQuery string
 }

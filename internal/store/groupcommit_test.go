@@ -2,13 +2,16 @@ package store
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/roster-cc/roster/internal/roster"
+	sqlitedriver "modernc.org/sqlite"
 )
 
 // TestConcurrentWritesAreIsolated: many writes at once (on SQLite they
@@ -111,6 +114,20 @@ func nodesThere(t *testing.T, s *Store, ids ...string) []bool {
 	return there
 }
 
+// cancelDuring is called by the SQL function roster_test_cancel, which
+// tests put in a statement to end its caller's context while it runs.
+var cancelDuring atomic.Pointer[context.CancelFunc]
+
+func init() {
+	sqlitedriver.MustRegisterScalarFunction("roster_test_cancel", 1, func(_ *sqlitedriver.FunctionContext, args []driver.Value) (driver.Value, error) {
+		if cancel := cancelDuring.Swap(nil); cancel != nil {
+			(*cancel)()
+			time.Sleep(50 * time.Millisecond) // for the driver to interrupt the statement, if it does
+		}
+		return int64(1), nil
+	})
+}
+
 // TestGroupIgnoresCallersCancellation: a caller that goes away while its
 // write's statement runs does not interrupt the statement. SQLite rolls
 // back the whole transaction when a write statement is interrupted, and
@@ -123,21 +140,19 @@ func TestGroupIgnoresCallersCancellation(t *testing.T) {
 	})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	cancelledDuring := false
 	slow := func(tx roster.Tx) error {
 		if err := groupNode("N1")(tx); err != nil {
 			return err
 		}
-		// A write statement that runs for a while; its caller goes away
-		// meanwhile.
-		time.AfterFunc(2*time.Millisecond, cancel)
+		// A write statement whose caller goes away while it runs.
+		cancelDuring.Store(&cancel)
 		_, err := tx.(*Tx).exec(ctx, `UPDATE org_nodes SET name = 'slow' WHERE account_id = 'GROUPS' AND id = 'N1' AND
-			(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) SELECT count(*) FROM c) > 0`)
-		cancelledDuring = ctx.Err() != nil
+			(WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000)
+			SELECT count(*) FROM c WHERE roster_test_cancel(x)) > 0`)
 		return err
 	}
 	errs := groupOf(t, s, groupNode("N0"), slow, groupNode("N2"))
-	if !cancelledDuring {
+	if ctx.Err() == nil {
 		t.Fatal("the caller was not cancelled while its statement ran")
 	}
 	there := nodesThere(t, s, "N0", "N1", "N2")

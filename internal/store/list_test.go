@@ -80,22 +80,23 @@ func checkWalks(t *testing.T, s *Store, cases []listCase) {
 			c          listCase
 			page       int
 			walk, full bool
-		}{{cases[0], 1, true, true}, {cases[0], 2, true, true}, {cases[0], 3, false, false},
-			{cases[2], 1, true, false}, {cases[3], 1, false, false}} {
-			f := roster.UserFilter{Where: w.c.where, Page: w.page, PageSize: 100}
-			p, err := countPage[roster.User](ctx, tx.(*Tx), f.Page, f.PageSize, `SELECT COUNT(*) FROM users u WHERE `+
-				func() string { q, _ := whereUsers("LISTS", f.Where); return q }(), func() []any { _, a := whereUsers("LISTS", f.Where); return a }())
+			desc       bool
+		}{{cases[0], 1, true, true, false}, {cases[0], 2, true, true, false}, {cases[0], 3, false, false, false},
+			{cases[0], 1, true, true, true}, {cases[2], 1, true, false, false}, {cases[2], 1, true, true, true},
+			{cases[3], 1, false, false, false}} {
+			f := roster.UserFilter{Where: w.c.where, Page: w.page, PageSize: 100, Desc: w.desc}
+			p, err := tx.(*Tx).countUsers(ctx, "LISTS", f)
 			if err != nil {
 				return err
 			}
 			walk, err := tx.(*Tx).loginWalk(ctx, f, p.Total)
 			if err != nil || (walk > 0) != w.walk {
-				t.Errorf("%s, page %d: walk %d, %v; want a walk: %v", w.c.name, w.page, walk, err, w.walk)
+				t.Errorf("%s, page %d, desc %v: walk %d, %v; want a walk: %v", w.c.name, w.page, w.desc, walk, err, w.walk)
 				continue
 			}
 			if walk > 0 {
 				if full, err := tx.(*Tx).walkUsers(ctx, &p, "LISTS", f, walk); err != nil || full != w.full {
-					t.Errorf("%s, page %d: the walk filled the page: %v, %v; want %v", w.c.name, w.page, full, err, w.full)
+					t.Errorf("%s, page %d, desc %v: the walk filled the page: %v, %v; want %v", w.c.name, w.page, w.desc, full, err, w.full)
 				}
 			}
 		}
@@ -105,7 +106,8 @@ func checkWalks(t *testing.T, s *Store, cases []listCase) {
 
 // listFixture creates 750 users: logins in an order unlike their ids, 417
 // named Common, 300 named Late whose logins come after everyone else's,
-// 3 named Rare.
+// 3 named Rare; and 60 users of another account, written before and
+// after them.
 func listFixture(t *testing.T, s *Store) []*roster.User {
 	ctx := context.Background()
 	var users []*roster.User
@@ -125,11 +127,20 @@ func listFixture(t *testing.T, s *Store) []*roster.User {
 		}
 		users = append(users, u)
 	}
+	// Another account's users, named Common and Late too, with logins
+	// among this account's: a walk of one account never sees them.
+	var others []*roster.User
+	for i := range 60 {
+		others = append(others, &roster.User{AccountID: "OTHERS", ID: fmt.Sprintf("id-%04d", i), OrganizationNodeID: "OTHERS",
+			LoginID: fmt.Sprintf("u%04d@example.com", i*7), FirstName: "Ann", LastName: []string{"Common", "Late"}[i%2]})
+	}
 	write(t, s, func(tx roster.Tx) error {
-		if err := tx.CreateAccount(ctx, &roster.Account{ID: "LISTS", Name: "Lists"}, "p"); err != nil {
-			return err
+		for _, a := range []string{"LISTS", "OTHERS"} {
+			if err := tx.CreateAccount(ctx, &roster.Account{ID: a, Name: a}, "p"); err != nil {
+				return err
+			}
 		}
-		for _, u := range users {
+		for _, u := range append(others[:30:30], append(users, others[30:]...)...) {
 			if err := tx.CreateUser(ctx, u); err != nil {
 				return err
 			}
