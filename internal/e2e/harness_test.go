@@ -12,6 +12,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,6 +36,10 @@ type server struct {
 	// token is sent with every request that names no Authorization of
 	// its own: the operator's.
 	token string
+	// between, when set, runs once between the two runs of the next write
+	// (rerunStore): another change committed there, as on PostgreSQL, whose
+	// retry after a deadlock starts a new transaction.
+	between *atomic.Pointer[func()]
 }
 
 // operatorToken is the operator credential of the test servers.
@@ -89,8 +94,10 @@ func newServerWith(t *testing.T, env map[string]string, opt func(*appOptions)) *
 	}
 	logs := &syncBuffer{}
 	opts := app.Options{HashCost: password.Params{Memory: 1024, Time: 1, Threads: 1},
-		Lockout:   service.Lockout{Threshold: 5, Base: 100 * time.Millisecond, Max: time.Second},
-		WrapStore: func(s roster.Store) roster.Store { return rerunStore{s} }}
+		Lockout: service.Lockout{Threshold: 5, Base: 100 * time.Millisecond, Max: time.Second},
+	}
+	between := new(atomic.Pointer[func()])
+	opts.WrapStore = func(s roster.Store) roster.Store { return rerunStore{s, between} }
 	if opt != nil {
 		opt(&opts)
 	}
@@ -106,7 +113,7 @@ func newServerWith(t *testing.T, env map[string]string, opt func(*appOptions)) *
 		hs.Close()
 		a.Close()
 	})
-	return &server{t: t, URL: hs.URL, app: a, val: apitest.NewValidator(t), logs: logs, token: cfg.BootstrapToken}
+	return &server{t: t, URL: hs.URL, app: a, val: apitest.NewValidator(t), logs: logs, token: cfg.BootstrapToken, between: between}
 }
 
 // drain runs provisioning rounds until there is no due work left.
@@ -303,7 +310,10 @@ func createUsers(s *server, n int, body func(i int) string) []string {
 // deadlock, SQLite's group commit after a lost transaction): a use-case
 // that kept state from its first run shows it in the second, in every
 // test of this package.
-type rerunStore struct{ roster.Store }
+type rerunStore struct {
+	roster.Store
+	between *atomic.Pointer[func()]
+}
 
 var errRunAgain = errors.New("rolled back, to run again")
 
@@ -316,6 +326,9 @@ func (s rerunStore) Write(ctx context.Context, fn func(roster.Tx) error) error {
 	})
 	if !errors.Is(err, errRunAgain) {
 		return err
+	}
+	if between := s.between.Swap(nil); between != nil {
+		(*between)()
 	}
 	return s.Store.Write(ctx, fn)
 }

@@ -139,6 +139,7 @@ func (s *Service) BootstrapOperator(ctx context.Context, token string, onlyFirst
 		return false, roster.Errorf(roster.EINVALID, "An operator token must be at least %d characters.", MinOperatorToken)
 	}
 	err = s.store.Write(ctx, func(tx roster.Tx) error {
+		stored = false // a run again starts over (roster.Store)
 		if err := tx.LockScope(ctx, "operator"); err != nil {
 			return err
 		}

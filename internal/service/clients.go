@@ -90,16 +90,17 @@ func (s *Service) ClientToken(ctx context.Context, clientID, secret string, scop
 		if subtle.ConstantTimeCompare([]byte(hashSecret(secret)), []byte(c.SecretHash)) != 1 {
 			return bad
 		}
-		if len(scopes) == 0 {
-			scopes = c.Scopes
+		want := scopes
+		if len(want) == 0 {
+			want = c.Scopes
 		}
-		for _, sc := range scopes {
+		for _, sc := range want {
 			// admin includes read: asking for less than one has is fine.
 			if !slices.Contains(c.Scopes, sc) && !(sc == roster.ScopeRead && slices.Contains(c.Scopes, roster.ScopeAdmin)) {
 				return roster.Errorf(roster.EFORBIDDEN, "The client has no scope %q.", sc)
 			}
 		}
-		out, err = s.issue(ctx, tx, roster.KindClient, c.AccountID, c.ClientID, roster.FoldDuplicates(scopes))
+		out, err = s.issue(ctx, tx, roster.KindClient, c.AccountID, c.ClientID, roster.FoldDuplicates(want))
 		return err
 	})
 	return out, err

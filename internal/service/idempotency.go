@@ -18,6 +18,7 @@ const staleReservation = time.Minute
 func (s *Service) ReserveIdempotency(ctx context.Context, accountID, key, requestHash string) (*roster.IdempotentAnswer, error) {
 	var first *roster.IdempotentAnswer
 	err := s.store.Write(ctx, func(tx roster.Tx) error {
+		first = nil // a run again starts over (roster.Store)
 		if err := tx.LockScope(ctx, "idempotency/"+accountID); err != nil {
 			return err
 		}

@@ -166,6 +166,7 @@ func (s *Service) startLogin(ctx context.Context, accountID, login string) (*ros
 	var u *roster.User
 	var pol roster.PasswordPolicy
 	err := s.store.Write(ctx, func(tx roster.Tx) error {
+		u, pol = nil, roster.PasswordPolicy{} // a run again starts over (roster.Store)
 		if _, err := tx.GetAccount(ctx, accountID); roster.ErrorCode(err) == roster.ENOTFOUND {
 			return nil
 		} else if err != nil {

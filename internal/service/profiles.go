@@ -295,6 +295,7 @@ func (s *Service) Propagate(ctx context.Context, owner string, lease time.Durati
 func (s *Service) propagateClaimed(ctx context.Context, owner string, prop *roster.Propagation, keep bool,
 	lease time.Duration, settled []string) (more bool, err error) {
 	err = s.store.Write(ctx, func(tx roster.Tx) error {
+		more = false // a run again starts over (roster.Store)
 		if err := tx.LockScope(ctx, prop.AccountID); err != nil {
 			return err
 		}

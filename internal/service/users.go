@@ -292,7 +292,7 @@ func profileOf(ctx context.Context, tx roster.Tx, u *roster.User) (*roster.Profi
 }
 
 func userFromInput(accountID, id string, in roster.UserInput, hash string) *roster.User {
-	f := in.Features
+	f := maps.Clone(in.Features) // DropInherited deletes from it; in is the caller's, and a run again's
 	if len(f) == 0 {
 		f = nil
 	}
