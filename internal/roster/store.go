@@ -107,6 +107,10 @@ type Tx interface {
 
 	StartPropagation(ctx context.Context, accountID, profileID string, version int64) error
 	GetPropagation(ctx context.Context, accountID, profileID string) (*Propagation, error)
+	// PropagationWaiting reports whether ClaimPropagation would find a
+	// propagation for owner: a read, so that a worker with nothing to
+	// claim takes no write transaction.
+	PropagationWaiting(ctx context.Context, owner string) (bool, error)
 	ClaimPropagation(ctx context.Context, owner string, lease time.Duration) (*Propagation, error)
 	AdvancePropagation(ctx context.Context, owner string, p *Propagation, lease time.Duration) (bool, error)
 

@@ -264,8 +264,20 @@ const PropagationBatch = 500
 // runs out. settled names the aspects whose provisioner needs no call:
 // the batch writes their records settled (see aspectWrites).
 func (s *Service) Propagate(ctx context.Context, owner string, lease time.Duration, settled []string) (bool, error) {
+	// Most rounds find nothing to claim: a read says so without a write
+	// transaction (on SQLite a commit of its own between the clients'
+	// groups, on PostgreSQL a transaction and its round trips). A change
+	// committed after the read wakes the worker for another round.
+	var waiting bool
+	err := s.store.Read(ctx, func(tx roster.Tx) (err error) {
+		waiting, err = tx.PropagationWaiting(ctx, owner)
+		return err
+	})
+	if err != nil || !waiting {
+		return false, err
+	}
 	var prop *roster.Propagation
-	err := s.store.Write(ctx, func(tx roster.Tx) (err error) {
+	err = s.store.Write(ctx, func(tx roster.Tx) (err error) {
 		prop, err = tx.ClaimPropagation(ctx, owner, lease)
 		return err
 	})

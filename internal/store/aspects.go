@@ -247,6 +247,15 @@ func (t *Tx) ClaimPropagation(ctx context.Context, owner string, lease time.Dura
 	return &p, err
 }
 
+// PropagationWaiting reports whether ClaimPropagation would find a
+// propagation for owner now.
+func (t *Tx) PropagationWaiting(ctx context.Context, owner string) (bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM propagations
+		WHERE done = 0 AND (lease_until <= ? OR lease_owner = ?) LIMIT 1) AS w`, ms(t.now), owner).Scan(&n)
+	return n > 0, err
+}
+
 // AdvancePropagation records a finished batch, if owner still holds the
 // propagation at that version; it reports whether it did.
 func (t *Tx) AdvancePropagation(ctx context.Context, owner string, p *roster.Propagation, lease time.Duration) (bool, error) {

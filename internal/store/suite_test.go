@@ -248,7 +248,14 @@ func caseAspects(t *testing.T, ctx context.Context, s *Store) {
 }
 
 func casePropagation(t *testing.T, ctx context.Context, s *Store) {
+	waiting := func(tx roster.Tx, owner string, want bool) {
+		if got, err := tx.PropagationWaiting(ctx, owner); err != nil || got != want {
+			t.Errorf("PropagationWaiting(%s) = %v, %v; want %v", owner, got, err, want)
+		}
+	}
+	read(t, s, func(tx roster.Tx) error { waiting(tx, "w1", false); return nil })
 	write(t, s, func(tx roster.Tx) error { return tx.StartPropagation(ctx, acctA, "PROFIL", 3) })
+	read(t, s, func(tx roster.Tx) error { waiting(tx, "w1", true); return nil })
 	var p *roster.Propagation
 	write(t, s, func(tx roster.Tx) (err error) {
 		if p, err = tx.ClaimPropagation(ctx, "w1", time.Minute); err != nil || p == nil {
@@ -257,6 +264,8 @@ func casePropagation(t *testing.T, ctx context.Context, s *Store) {
 		if other, _ := tx.ClaimPropagation(ctx, "w2", time.Minute); other != nil {
 			t.Errorf("a leased propagation was claimed again: %+v", other)
 		}
+		waiting(tx, "w2", false) // leased to w1
+		waiting(tx, "w1", true)  // its own lease
 		p.Cursor, p.Done = "u9", true
 		ok, err := tx.AdvancePropagation(ctx, "w1", p, 0)
 		if !ok {
@@ -265,6 +274,7 @@ func casePropagation(t *testing.T, ctx context.Context, s *Store) {
 		return err
 	})
 	read(t, s, func(tx roster.Tx) error {
+		waiting(tx, "w1", false) // done
 		got, err := tx.GetPropagation(ctx, acctA, "PROFIL")
 		if err != nil || !got.Done || got.Cursor != "u9" || got.Version != 3 {
 			t.Errorf("GetPropagation = %+v, %v", got, err)
