@@ -237,7 +237,7 @@ func (t *Tx) ClaimPropagation(ctx context.Context, owner string, lease time.Dura
 	p := roster.Propagation{}
 	err := t.queryRow(ctx, `UPDATE propagations SET lease_owner = ?, lease_until = ?
 		WHERE (account_id, profile_id) IN (SELECT account_id, profile_id FROM propagations
-			WHERE done = 0 AND (lease_until <= ? OR lease_owner = ?) LIMIT 1`+t.d.skipLocked+`)
+			WHERE `+claimable+` LIMIT 1`+t.d.skipLocked+`)
 		RETURNING account_id, profile_id, version, cursor`, owner, ms(t.now.Add(lease)), ms(t.now), owner).
 		Scan(&p.AccountID, &p.ProfileID, &p.Version, &p.Cursor)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -247,12 +247,16 @@ func (t *Tx) ClaimPropagation(ctx context.Context, owner string, lease time.Dura
 	return &p, err
 }
 
+// claimable is a propagation a worker may claim, given the time and the
+// worker: not done, and its lease over or the worker's own.
+const claimable = `done = 0 AND (lease_until <= ? OR lease_owner = ?)`
+
 // PropagationWaiting reports whether ClaimPropagation would find a
 // propagation for owner now.
 func (t *Tx) PropagationWaiting(ctx context.Context, owner string) (bool, error) {
 	var n int
-	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM propagations
-		WHERE done = 0 AND (lease_until <= ? OR lease_owner = ?) LIMIT 1) AS w`, ms(t.now), owner).Scan(&n)
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM propagations WHERE `+claimable+` LIMIT 1) AS w`,
+		ms(t.now), owner).Scan(&n)
 	return n > 0, err
 }
 
