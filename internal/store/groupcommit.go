@@ -48,6 +48,7 @@ func (s *Store) startCommitter() {
 				}
 			}
 			s.commitGroup(group)
+			s.ckpt.afterGroup(s.write)
 		}
 	}()
 }

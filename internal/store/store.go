@@ -43,6 +43,7 @@ type Store struct {
 	// own group commit serves concurrent connections.
 	writes        chan *writeReq
 	committerDone chan struct{}
+	ckpt          *checkpointer // checkpoint.go; nil on PostgreSQL
 }
 
 // OpenSQLite opens (creating if missing) the database file roster.db under
@@ -56,7 +57,9 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	// connection, and switching a new file to WAL takes a lock that
 	// replicas starting together must wait for, not fail on.
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-16384)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+	// The writer does not checkpoint: the checkpointer does (checkpoint.go).
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+
+		"&_pragma=cache_size(-16384)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +72,12 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
 	if err != nil {
 		w.Close()
+		return nil, err
+	}
+	c, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	if err != nil {
+		w.Close()
+		r.Close()
 		return nil, err
 	}
 	// One reader per CPU: a read runs on its CPU from start to end (the
@@ -84,8 +93,9 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
 	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
-		closed: make(chan struct{})}
+		closed: make(chan struct{}), ckpt: newCheckpointer(c)}
 	s.startCommitter()
+	go s.ckpt.run(s.closed)
 	return s, nil
 }
 
@@ -135,7 +145,12 @@ func (s *Store) Close() error {
 	if s.committerDone != nil {
 		<-s.committerDone
 	}
-	errs := []error{s.writeStmts.close(), s.readStmts.close(), s.write.Close()}
+	errs := []error{s.writeStmts.close(), s.readStmts.close()}
+	if s.ckpt != nil {
+		<-s.ckpt.done
+		errs = append(errs, s.ckpt.conn.Close())
+	}
+	errs = append(errs, s.write.Close())
 	if s.read != s.write {
 		errs = append(errs, s.read.Close())
 	}
