@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"testing"
 
 	"github.com/roster-cc/roster/internal/dbtest"
@@ -71,6 +72,34 @@ func BenchmarkUserCRUD(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkCreateConcurrent measures creates (no HTTP) made 16 at a time on
+// 2 CPUs (8 per CPU), as `roster bench create` makes them, with the
+// reconciler settling their records: on SQLite, how many the committer
+// gets through (group commit, checkpoints).
+func BenchmarkCreateConcurrent(b *testing.B) {
+	for _, backend := range dbtest.Backends() {
+		b.Run(backend, func(b *testing.B) {
+			a := benchApp(b, backend)
+			ctx, cancel := context.WithCancel(context.Background())
+			done := make(chan error)
+			go func() { done <- a.Reconciler.Run(ctx) }()
+			defer func() { cancel(); <-done }()
+			var n atomic.Int64
+			b.SetParallelism(8)
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					in := benchUser(int(n.Add(1)), "")
+					in.Features = nil
+					if _, err := a.Service.CreateUser(ctx, "ABCDEF", in); err != nil {
+						b.Error(err)
+						return
+					}
+				}
+			})
 		})
 	}
 }
