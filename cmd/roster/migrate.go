@@ -11,7 +11,7 @@ import (
 
 // migrate runs `roster migrate status|up|down` against the configured
 // database (ROSTER_DATABASE_URL, else SQLite under ROSTER_DATA_DIR).
-func migrate(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+func migrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) != 1 || (args[0] != store.MigrateStatus && args[0] != store.MigrateUp && args[0] != store.MigrateDown) {
 		return fmt.Errorf("usage: roster migrate status|up|down")
 	}
@@ -23,7 +23,7 @@ func migrate(ctx context.Context, args []string, getenv func(string) string, std
 	if cfg.DatabaseURL != "" {
 		s, err = store.OpenPostgres(ctx, cfg.DatabaseURL)
 	} else {
-		s, err = store.OpenSQLite(ctx, cfg.DataDir)
+		s, err = store.OpenSQLite(ctx, cfg.DataDir, app.NewLogger(cfg, stderr))
 	}
 	if err != nil {
 		return err

@@ -49,7 +49,7 @@ func New(ctx context.Context, c Config, logOut io.Writer, opts Options) (*App, e
 	if err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, c.DatabaseURL, c.DataDir)
+	st, err := store.Open(ctx, c.DatabaseURL, c.DataDir, log)
 	if err != nil {
 		return nil, err
 	}

@@ -39,7 +39,7 @@ func setup(t *testing.T, backend string) (*store.Store, *service.Service) {
 	if backend == "postgres" {
 		url = dbtest.PostgresURL(t)
 	}
-	st, err := store.Open(context.Background(), url, t.TempDir())
+	st, err := store.Open(context.Background(), url, t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

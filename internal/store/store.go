@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -47,38 +48,69 @@ type Store struct {
 }
 
 // OpenSQLite opens (creating if missing) the database file roster.db under
-// dir. It does not migrate: see Open and Migrate.
-func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
+// dir. It does not migrate: see Open and Migrate. log takes the
+// checkpointer's warnings (checkpoint.go).
+func OpenSQLite(ctx context.Context, dir string, log *slog.Logger) (*Store, error) {
+	return openSQLite(ctx, dir, log, true)
+}
+
+// busyTimeout is how long a SQLite connection waits for another process's
+// lock before it answers busy.
+const busyTimeout = 10 * time.Second
+
+// openSQLite opens the store; background is false only in tests that run
+// the checkpointer's rounds themselves.
+func openSQLite(ctx context.Context, dir string, log *slog.Logger, background bool) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	path := filepath.Join(dir, "roster.db")
-	// busy_timeout comes first: the pragmas run in order on each new
-	// connection, and switching a new file to WAL takes a lock that
-	// replicas starting together must wait for, not fail on.
-	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
-	// The writer does not checkpoint: the checkpointer does (checkpoint.go).
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+
-		"&_pragma=cache_size(-16384)&_pragma=temp_store(MEMORY)&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
+	w, r, c, err := openSQLitePools(ctx, filepath.Join(dir, "roster.db"))
 	if err != nil {
 		return nil, err
+	}
+	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
+		closed: make(chan struct{}), ckpt: newCheckpointer(c, log)}
+	s.startCommitter()
+	if background {
+		go s.ckpt.run(s.closed)
+	} else {
+		close(s.ckpt.done)
+	}
+	return s, nil
+}
+
+// openSQLitePools opens the writer's connection, the readers' pool and the
+// checkpointer's connection.
+func openSQLitePools(ctx context.Context, path string) (w, r, c *sql.DB, err error) {
+	// busy_timeout comes first (modernc.org/sqlite runs it first, the
+	// others in the order of their names): switching a new file to WAL
+	// takes a lock that replicas starting together must wait for, not
+	// fail on.
+	pragmas := fmt.Sprintf("_pragma=busy_timeout(%d)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)"+
+		"&_pragma=synchronous(NORMAL)", busyTimeout.Milliseconds())
+	// The writer does not checkpoint: the checkpointer does. Should the WAL
+	// have grown past 64 MiB, it is cut back when it starts over.
+	w, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-16384)&_pragma=temp_store(MEMORY)"+
+		"&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(67108864)&_txlock=immediate")
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	w.SetMaxOpenConns(1)
 	w.SetConnMaxIdleTime(0)
 	if err := firstConnection(ctx, w); err != nil {
 		w.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
-	r, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	r, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err == nil {
+		c, err = sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	}
 	if err != nil {
 		w.Close()
-		return nil, err
-	}
-	c, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
-	if err != nil {
-		w.Close()
-		r.Close()
-		return nil, err
+		if r != nil {
+			r.Close()
+		}
+		return nil, nil, nil, err
 	}
 	// One reader per CPU: a read runs on its CPU from start to end (the
 	// file's pages come from memory), so more readers only wait on the
@@ -92,11 +124,7 @@ func OpenSQLite(ctx context.Context, dir string) (*Store, error) {
 	readers := max(2, runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(readers)
 	r.SetMaxIdleConns(readers)
-	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
-		closed: make(chan struct{}), ckpt: newCheckpointer(c)}
-	s.startCommitter()
-	go s.ckpt.run(s.closed)
-	return s, nil
+	return w, r, c, nil
 }
 
 // firstConnection opens the writer's connection, waiting while another
@@ -120,14 +148,15 @@ func firstConnection(ctx context.Context, db *sql.DB) error {
 
 // Open opens the store that databaseURL names (postgres://…) or, when it is
 // empty, SQLite under dataDir, and brings its schema up to date. It
-// refuses a schema newer than this program knows.
-func Open(ctx context.Context, databaseURL, dataDir string) (*Store, error) {
+// refuses a schema newer than this program knows. log takes SQLite's
+// checkpoint warnings.
+func Open(ctx context.Context, databaseURL, dataDir string, log *slog.Logger) (*Store, error) {
 	var s *Store
 	var err error
 	if databaseURL != "" {
 		s, err = OpenPostgres(ctx, databaseURL)
 	} else {
-		s, err = OpenSQLite(ctx, dataDir)
+		s, err = OpenSQLite(ctx, dataDir, log)
 	}
 	if err != nil {
 		return nil, err
@@ -148,7 +177,7 @@ func (s *Store) Close() error {
 	errs := []error{s.writeStmts.close(), s.readStmts.close()}
 	if s.ckpt != nil {
 		<-s.ckpt.done
-		errs = append(errs, s.ckpt.conn.Close())
+		errs = append(errs, s.ckpt.pool.Close())
 	}
 	errs = append(errs, s.write.Close())
 	if s.read != s.write {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"testing"
 
@@ -26,7 +27,7 @@ func mustOpen(t testing.TB, backend string) *Store {
 	if backend == "postgres" {
 		url = dbtest.PostgresURL(t)
 	}
-	s, err := Open(context.Background(), url, t.TempDir())
+	s, err := Open(context.Background(), url, t.TempDir(), slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +153,7 @@ func TestConcurrentMigrations(t *testing.T) {
 			errs := make(chan error, 3)
 			for range 3 {
 				go func() {
-					s, err := Open(context.Background(), url, dir)
+					s, err := Open(context.Background(), url, dir, slog.New(slog.DiscardHandler))
 					if err == nil {
 						s.Close()
 					}
