@@ -114,7 +114,7 @@ func (c *checkpointer) round(ctx context.Context) {
 		}
 	}
 	if frames >= walWarnFrames {
-		c.warn("the SQLite WAL cannot start over: a read is holding it", "walFrames", frames)
+		c.warn("the SQLite WAL has not started over (a long read may be holding it)", "walFrames", frames)
 	}
 	if frames >= checkpointFrames && frames-copied <= checkpointFrames {
 		c.finish.Store(true)
