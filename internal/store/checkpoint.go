@@ -123,7 +123,7 @@ func (c *checkpointer) round(ctx context.Context) {
 
 // afterGroup runs on the committer after each group: it tells the
 // checkpointer of the commit, and finishes a checkpoint when asked to.
-func (c *checkpointer) afterGroup(writer *sql.DB) {
+func (c *checkpointer) afterGroup(writer *sql.Conn) {
 	select {
 	case c.committed <- struct{}{}:
 	default:
@@ -138,18 +138,13 @@ func (c *checkpointer) afterGroup(writer *sql.DB) {
 // restart finishes a checkpoint on the writer's connection: a RESTART
 // checkpoint waiting at most c.restartWait for the reads in the WAL to
 // end. Should they not end, the WAL is left to the next round.
-func (c *checkpointer) restart(writer *sql.DB) error {
+func (c *checkpointer) restart(conn *sql.Conn) error {
 	ctx := context.Background()
-	conn, err := writer.Conn(ctx) // the writer's only connection
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", c.restartWait.Milliseconds())); err != nil {
 		return err
 	}
 	var busy, frames, copied int
-	err = conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &copied)
+	err := conn.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &copied)
 	if _, rerr := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA busy_timeout = %d", busyTimeout.Milliseconds())); rerr != nil {
 		return rerr
 	}

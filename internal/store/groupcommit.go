@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"database/sql"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
@@ -48,7 +47,7 @@ func (s *Store) startCommitter() {
 				}
 			}
 			s.commitGroup(group)
-			s.ckpt.afterGroup(s.write)
+			s.ckpt.afterGroup(s.wconn)
 		}
 	}()
 }
@@ -99,8 +98,7 @@ func (s *Store) commitGroup(group []*writeReq) {
 func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 	ctx := context.Background()
 	answers := make([]error, len(group))
-	sqltx, err := s.write.BeginTx(ctx, s.dialect.writeOpts)
-	if err != nil {
+	if err := s.begin(ctx); err != nil {
 		err = &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database is not reachable; retry shortly.", Err: err}
 		for _, r := range group {
 			r.done <- err
@@ -123,9 +121,9 @@ func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 		var lost bool
 		// The statements run without the caller's cancellation: SQLite
 		// rolls back the whole transaction when a write is interrupted.
-		lost, answers[i] = run(context.WithoutCancel(r.ctx), sqltx, r.fn, &unprepared)
+		lost, answers[i] = run(context.WithoutCancel(r.ctx), r.fn, &unprepared)
 		if lost {
-			sqltx.Rollback()
+			s.rollback(ctx)
 			for j, o := range group {
 				if j < i && answers[j] == nil || j > i {
 					again = append(again, o)
@@ -137,8 +135,9 @@ func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 		}
 	}
 	if alone && answers[0] != nil {
-		sqltx.Rollback()
-	} else if err := sqltx.Commit(); err != nil {
+		s.rollback(ctx)
+	} else if err := s.ctl(ctx, "COMMIT"); err != nil {
+		s.rollback(ctx) // a failed COMMIT may leave the transaction open
 		for i := range answers {
 			if answers[i] == nil {
 				answers[i] = err
@@ -153,8 +152,8 @@ func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 
 // runAlone runs the only write of a group. It never reports the
 // transaction lost: a lost transaction fails its commit.
-func (s *Store) runAlone(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
-	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
+func (s *Store) runAlone(ctx context.Context, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
+	t := &Tx{conn: s.wconn, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
 	err = fn(t)
 	*unprepared = append(*unprepared, t.unprepared...)
 	return false, err
@@ -162,20 +161,50 @@ func (s *Store) runAlone(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) 
 
 // runSavepoint runs one write of a group under a savepoint and reports
 // whether the transaction was lost: its savepoint is gone.
-func (s *Store) runSavepoint(ctx context.Context, sqltx *sql.Tx, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
-	if _, err = sqltx.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+func (s *Store) runSavepoint(ctx context.Context, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
+	if err = s.ctl(ctx, "SAVEPOINT w"); err != nil {
 		return true, err
 	}
-	t := &Tx{tx: sqltx, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
+	t := &Tx{conn: s.wconn, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
 	err = fn(t)
 	*unprepared = append(*unprepared, t.unprepared...)
 	if err != nil {
-		if _, rerr := sqltx.ExecContext(ctx, "ROLLBACK TO w"); rerr != nil {
+		if rerr := s.ctl(ctx, "ROLLBACK TO w"); rerr != nil {
 			return true, err
 		}
 	}
-	if _, rerr := sqltx.ExecContext(ctx, "RELEASE w"); rerr != nil {
+	if rerr := s.ctl(ctx, "RELEASE w"); rerr != nil {
 		return true, cmp.Or(err, rerr)
 	}
 	return false, err
+}
+
+// ctl runs a transaction control statement on the committer's connection,
+// prepared once like the writes' own statements.
+func (s *Store) ctl(ctx context.Context, q string) error {
+	if st := s.writeStmts.get(q); st != nil {
+		_, err := st.ExecContext(ctx)
+		return err
+	}
+	_, err := s.wconn.ExecContext(ctx, q)
+	if err == nil {
+		s.writeStmts.prepare(ctx, []string{q})
+	}
+	return err
+}
+
+// rollback ends the committer's transaction. It fails only when SQLite
+// has already rolled the transaction back, which is what it is for.
+func (s *Store) rollback(ctx context.Context) { _ = s.ctl(ctx, "ROLLBACK") }
+
+// begin starts the committer's transaction. Should one be left open (a
+// failed ROLLBACK), it is rolled back first, so that one failure never
+// stops every write after it.
+func (s *Store) begin(ctx context.Context) error {
+	err := s.ctl(ctx, "BEGIN IMMEDIATE")
+	if err != nil {
+		s.rollback(ctx)
+		err = s.ctl(ctx, "BEGIN IMMEDIATE")
+	}
+	return err
 }

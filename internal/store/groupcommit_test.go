@@ -177,7 +177,7 @@ func TestGroupRunsAgainAfterLostTransaction(t *testing.T) {
 		if err := groupNode("N1")(tx); err != nil {
 			return err
 		}
-		if _, err := tx.(*Tx).tx.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		if _, err := tx.(*Tx).conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
 			return err
 		}
 		return lost

@@ -11,21 +11,27 @@ import (
 // variant past the bound runs unprepared.
 const maxStmts = 512
 
-// stmtCache holds the prepared statements of one pool by query text.
+// stmtCache holds the prepared statements of one pool, or of the SQLite
+// committer's connection, by query text.
 type stmtCache struct {
-	db    *sql.DB
+	db    preparer
 	mu    sync.RWMutex
 	stmts map[string]*sql.Stmt
 }
 
-func newStmtCache(db *sql.DB) *stmtCache {
+// preparer is a pool (*sql.DB) or a connection (*sql.Conn).
+type preparer interface {
+	PrepareContext(ctx context.Context, query string) (*sql.Stmt, error)
+}
+
+func newStmtCache(db preparer) *stmtCache {
 	return &stmtCache{db: db, stmts: map[string]*sql.Stmt{}}
 }
 
 // get returns the prepared statement of q, or nil when it is not prepared
 // yet (the caller runs q unprepared and calls prepare after its
-// transaction: preparing needs a connection, and the writer's only one is
-// the transaction's).
+// transaction: preparing on a pool needs a connection, and the
+// transaction may hold the only one).
 func (c *stmtCache) get(q string) *sql.Stmt {
 	c.mu.RLock()
 	defer c.mu.RUnlock()

@@ -28,6 +28,7 @@ import (
 // LockScope), and the provisioning queue is claimed with SKIP LOCKED.
 type Store struct {
 	write   *sql.DB
+	wconn   *sql.Conn // SQLite: the committer's connection (groupcommit.go)
 	read    *sql.DB
 	dialect dialect
 	now     func() time.Time
@@ -68,8 +69,17 @@ func openSQLite(ctx context.Context, dir string, log *slog.Logger, background bo
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{write: w, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(w), readStmts: newStmtCache(r),
-		closed: make(chan struct{}), ckpt: newCheckpointer(c, log)}
+	// The committer keeps a connection of its own for good; the pool's
+	// other one serves migrations.
+	wc, err := w.Conn(ctx)
+	if err != nil {
+		w.Close()
+		r.Close()
+		c.Close()
+		return nil, err
+	}
+	s := &Store{write: w, wconn: wc, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(wc),
+		readStmts: newStmtCache(r), closed: make(chan struct{}), ckpt: newCheckpointer(c, log)}
 	s.startCommitter()
 	if background {
 		go s.ckpt.run(s.closed)
@@ -95,7 +105,7 @@ func openSQLitePools(ctx context.Context, path string) (w, r, c *sql.DB, err err
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	w.SetMaxOpenConns(1)
+	w.SetMaxOpenConns(2) // the committer's, and one for migrations
 	w.SetConnMaxIdleTime(0)
 	if err := firstConnection(ctx, w); err != nil {
 		w.Close()
@@ -175,6 +185,9 @@ func (s *Store) Close() error {
 		<-s.committerDone
 	}
 	errs := []error{s.writeStmts.close(), s.readStmts.close()}
+	if s.wconn != nil {
+		errs = append(errs, s.wconn.Close())
+	}
 	if s.ckpt != nil {
 		<-s.ckpt.done
 		errs = append(errs, s.ckpt.pool.Close())
@@ -261,7 +274,11 @@ func (s *Store) wrap(err error) error {
 // Tx is one transaction. It implements roster.Tx; every query is scoped by
 // the account id it is given.
 type Tx struct {
-	tx         *sql.Tx
+	tx *sql.Tx
+	// conn, instead of tx, runs a write of a SQLite group: the committer's
+	// connection, in the transaction the committer began (groupcommit.go).
+	// Its statements are prepared on it and used as they are.
+	conn       *sql.Conn
 	d          dialect
 	now        time.Time
 	stmts      *stmtCache
@@ -292,6 +309,9 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
+	if t.tx == nil {
+		return t.conn.ExecContext(ctx, t.d.rebind(q), args...)
+	}
 	return t.tx.ExecContext(ctx, t.d.rebind(q), args...)
 }
 
@@ -300,6 +320,9 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
+	if t.tx == nil {
+		return t.conn.QueryContext(ctx, t.d.rebind(q), args...)
+	}
 	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
 }
 
@@ -307,6 +330,9 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	ctx = t.ctx(ctx)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
+	}
+	if t.tx == nil {
+		return t.conn.QueryRowContext(ctx, t.d.rebind(q), args...)
 	}
 	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
 }
@@ -332,6 +358,9 @@ func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 			t.unprepared = append(t.unprepared, t.d.rebind(q))
 		}
 		return nil
+	}
+	if t.tx == nil {
+		return st // prepared on t.conn
 	}
 	return t.tx.StmtContext(ctx, st)
 }
