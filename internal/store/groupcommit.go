@@ -98,7 +98,7 @@ func (s *Store) commitGroup(group []*writeReq) {
 func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 	ctx := context.Background()
 	answers := make([]error, len(group))
-	if err := s.begin(ctx); err != nil {
+	if err := beginOn(ctx, s.wconn, s.writeStmts, "BEGIN IMMEDIATE"); err != nil {
 		err = &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database is not reachable; retry shortly.", Err: err}
 		for _, r := range group {
 			r.done <- err
@@ -179,32 +179,11 @@ func (s *Store) runSavepoint(ctx context.Context, fn func(roster.Tx) error, unpr
 	return false, err
 }
 
-// ctl runs a transaction control statement on the committer's connection,
-// prepared once like the writes' own statements.
+// ctl runs a transaction control statement on the committer's connection.
 func (s *Store) ctl(ctx context.Context, q string) error {
-	if st := s.writeStmts.get(q); st != nil {
-		_, err := st.ExecContext(ctx)
-		return err
-	}
-	_, err := s.wconn.ExecContext(ctx, q)
-	if err == nil {
-		s.writeStmts.prepare(ctx, []string{q})
-	}
-	return err
+	return execPrepared(ctx, s.wconn, s.writeStmts, q)
 }
 
 // rollback ends the committer's transaction. It fails only when SQLite
 // has already rolled the transaction back, which is what it is for.
 func (s *Store) rollback(ctx context.Context) { _ = s.ctl(ctx, "ROLLBACK") }
-
-// begin starts the committer's transaction. Should one be left open (a
-// failed ROLLBACK), it is rolled back first, so that one failure never
-// stops every write after it.
-func (s *Store) begin(ctx context.Context) error {
-	err := s.ctl(ctx, "BEGIN IMMEDIATE")
-	if err != nil {
-		s.rollback(ctx)
-		err = s.ctl(ctx, "BEGIN IMMEDIATE")
-	}
-	return err
-}

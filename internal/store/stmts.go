@@ -78,3 +78,29 @@ func (c *stmtCache) close() error {
 	c.stmts = map[string]*sql.Stmt{}
 	return errors.Join(errs...)
 }
+
+// execPrepared runs q, a statement without arguments (BEGIN, COMMIT…), on
+// conn, prepared once in stmts, the cache of conn's statements.
+func execPrepared(ctx context.Context, conn *sql.Conn, stmts *stmtCache, q string) error {
+	if st := stmts.get(q); st != nil {
+		_, err := st.ExecContext(ctx)
+		return err
+	}
+	_, err := conn.ExecContext(ctx, q)
+	if err == nil {
+		stmts.prepare(ctx, []string{q})
+	}
+	return err
+}
+
+// beginOn begins a transaction on conn with q (BEGIN, BEGIN IMMEDIATE).
+// Should one have been left open (a failed ROLLBACK), it is rolled back
+// first: one failure must not stop every transaction after it.
+func beginOn(ctx context.Context, conn *sql.Conn, stmts *stmtCache, q string) error {
+	err := execPrepared(ctx, conn, stmts, q)
+	if err != nil {
+		_ = execPrepared(ctx, conn, stmts, "ROLLBACK")
+		err = execPrepared(ctx, conn, stmts, q)
+	}
+	return err
+}

@@ -28,7 +28,8 @@ import (
 // LockScope), and the provisioning queue is claimed with SKIP LOCKED.
 type Store struct {
 	write   *sql.DB
-	wconn   *sql.Conn // SQLite: the committer's connection (groupcommit.go)
+	wconn   *sql.Conn    // SQLite: the committer's connection (groupcommit.go)
+	readers chan *reader // SQLite: the readers' connections (readers.go)
 	read    *sql.DB
 	dialect dialect
 	now     func() time.Time
@@ -78,7 +79,15 @@ func openSQLite(ctx context.Context, dir string, log *slog.Logger, background bo
 		c.Close()
 		return nil, err
 	}
-	s := &Store{write: w, wconn: wc, read: r, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(wc),
+	rs, err := openReaders(ctx, r, readers())
+	if err != nil {
+		wc.Close()
+		w.Close()
+		r.Close()
+		c.Close()
+		return nil, err
+	}
+	s := &Store{write: w, wconn: wc, read: r, readers: rs, dialect: sqlite, now: time.Now, writeStmts: newStmtCache(wc),
 		readStmts: newStmtCache(r), closed: make(chan struct{}), ckpt: newCheckpointer(c, log)}
 	s.startCommitter()
 	if background {
@@ -131,11 +140,14 @@ func openSQLitePools(ctx context.Context, path string) (w, r, c *sql.DB, err err
 	// Every reader stays open: database/sql keeps only two idle connections
 	// by default, and closing the others on release made a busy server open
 	// a connection (pragmas, statements prepared again) for most reads.
-	readers := max(2, runtime.GOMAXPROCS(0))
-	r.SetMaxOpenConns(readers)
-	r.SetMaxIdleConns(readers)
+	// Those readers are held for good (readers.go); one more connection
+	// serves the rest (Ping, TableContents).
+	r.SetMaxOpenConns(readers() + 1)
+	r.SetMaxIdleConns(readers() + 1)
 	return w, r, c, nil
 }
+
+func readers() int { return max(2, runtime.GOMAXPROCS(0)) }
 
 // firstConnection opens the writer's connection, waiting while another
 // process holds the file: SQLite answers "busy" without waiting while a new
@@ -184,7 +196,7 @@ func (s *Store) Close() error {
 	if s.committerDone != nil {
 		<-s.committerDone
 	}
-	errs := []error{s.writeStmts.close(), s.readStmts.close()}
+	errs := []error{s.writeStmts.close(), s.readStmts.close(), closeReaders(s.readers)}
 	if s.wconn != nil {
 		errs = append(errs, s.wconn.Close())
 	}
@@ -207,6 +219,9 @@ func (s *Store) Ping(ctx context.Context) error {
 // Read runs fn in a read-only transaction: a consistent snapshot that never
 // waits for the writer.
 func (s *Store) Read(ctx context.Context, fn func(roster.Tx) error) error {
+	if s.readers != nil {
+		return s.readOn(ctx, fn)
+	}
 	return s.run(ctx, s.read, s.readStmts, s.dialect.readOpts, fn)
 }
 
