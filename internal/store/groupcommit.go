@@ -80,22 +80,31 @@ func (s *Store) queueWrite(ctx context.Context, fn func(roster.Tx) error) error 
 
 // commitGroup runs a group of writes in one transaction and answers each
 // write after the commit. A write whose caller has gone away before it
-// started is skipped. Should a write lose the transaction (SQLite rolls it
-// back on some errors: I/O, a full disk, no memory), that write is answered
-// with its error and the others run again in a new transaction: a write
-// run after the loss would otherwise run outside any transaction,
-// committed at once and then answered with the failed commit.
+// started is skipped.
+//
+// The writes run one after the other, with no savepoint of their own: a
+// savepoint makes SQLite copy each page before a write first changes it,
+// about a tenth of the committer's time, and most failing writes fail
+// before they change anything. A write that fails after changing
+// something is answered with its error, and the group's transaction is
+// rolled back: the others run again in a new one, each under a savepoint
+// this time. So does a write that loses the transaction (SQLite rolls it
+// back on some errors: I/O, a full disk, no memory), which must not be
+// missed: a write run after the loss would run outside any transaction,
+// committed at once and then answered with the failed commit. SQLite only
+// rolls back on an error of a statement, and every write returns the
+// errors of its statements.
 func (s *Store) commitGroup(group []*writeReq) {
-	for len(group) > 0 {
-		group = s.tryGroup(group)
+	for savepoints := false; len(group) > 0; savepoints = true {
+		group = s.tryGroup(group, savepoints)
 	}
 }
 
 // tryGroup runs the group in one transaction and answers its writes, or,
-// when a write loses the transaction, answers that write and those that
-// failed before it (rolled back to their savepoint, they changed nothing)
-// and returns the others, to run again.
-func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
+// when a write's failure cannot be undone alone (runWrite), answers that
+// write and those that failed before it (they changed nothing) and returns
+// the others, to run again.
+func (s *Store) tryGroup(group []*writeReq, savepoints bool) (again []*writeReq) {
 	ctx := context.Background()
 	answers := make([]error, len(group))
 	if err := beginOn(ctx, s.wconn, s.writeStmts, "BEGIN IMMEDIATE"); err != nil {
@@ -105,24 +114,21 @@ func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 		}
 		return nil
 	}
-	// A write alone needs no savepoint: the transaction is its rollback,
-	// and without one SQLite need not copy each page before changing it.
-	run, alone := s.runSavepoint, len(group) == 1
-	if alone {
-		run = s.runAlone
-	}
+	// A write alone needs no savepoint: the transaction is its rollback.
+	savepoints = savepoints && len(group) > 1
 	var unprepared []string
 	defer func() { s.writeStmts.prepare(ctx, unprepared) }()
+	committed := false
 	for i, r := range group {
 		if r.ctx.Err() != nil {
 			answers[i] = r.ctx.Err()
 			continue
 		}
-		var lost bool
+		var undo bool
 		// The statements run without the caller's cancellation: SQLite
 		// rolls back the whole transaction when a write is interrupted.
-		lost, answers[i] = run(context.WithoutCancel(r.ctx), r.fn, &unprepared)
-		if lost {
+		undo, answers[i] = s.runWrite(context.WithoutCancel(r.ctx), r.fn, savepoints, &unprepared)
+		if undo {
 			s.rollback(ctx)
 			for j, o := range group {
 				if j < i && answers[j] == nil || j > i {
@@ -133,8 +139,9 @@ func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 			}
 			return again
 		}
+		committed = committed || answers[i] == nil
 	}
-	if alone && answers[0] != nil {
+	if !committed {
 		s.rollback(ctx)
 	} else if err := s.ctl(ctx, "COMMIT"); err != nil {
 		s.rollback(ctx) // a failed COMMIT may leave the transaction open
@@ -150,33 +157,42 @@ func (s *Store) tryGroup(group []*writeReq) (again []*writeReq) {
 	return nil
 }
 
-// runAlone runs the only write of a group. It never reports the
-// transaction lost: a lost transaction fails its commit.
-func (s *Store) runAlone(ctx context.Context, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
-	t := &Tx{conn: s.wconn, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
-	err = fn(t)
-	*unprepared = append(*unprepared, t.unprepared...)
-	return false, err
-}
-
-// runSavepoint runs one write of a group under a savepoint and reports
-// whether the transaction was lost: its savepoint is gone.
-func (s *Store) runSavepoint(ctx context.Context, fn func(roster.Tx) error, unprepared *[]string) (lost bool, err error) {
-	if err = s.ctl(ctx, "SAVEPOINT w"); err != nil {
-		return true, err
-	}
-	t := &Tx{conn: s.wconn, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
-	err = fn(t)
-	*unprepared = append(*unprepared, t.unprepared...)
-	if err != nil {
-		if rerr := s.ctl(ctx, "ROLLBACK TO w"); rerr != nil {
+// runWrite runs one write of a group, under a savepoint of its own when
+// savepoint is set. It reports undo when the write failed and its failure
+// cannot be undone alone: it changed something (without a savepoint), its
+// savepoint is gone, or the transaction is.
+func (s *Store) runWrite(ctx context.Context, fn func(roster.Tx) error, savepoint bool, unprepared *[]string) (undo bool, err error) {
+	if savepoint {
+		if err = s.ctl(ctx, "SAVEPOINT w"); err != nil {
 			return true, err
 		}
 	}
-	if rerr := s.ctl(ctx, "RELEASE w"); rerr != nil {
-		return true, cmp.Or(err, rerr)
+	t := &Tx{conn: s.wconn, d: s.dialect, now: s.now().UTC(), stmts: s.writeStmts, writable: true, detached: ctx}
+	err = fn(t)
+	*unprepared = append(*unprepared, t.unprepared...)
+	switch {
+	case savepoint:
+		if err != nil {
+			if rerr := s.ctl(ctx, "ROLLBACK TO w"); rerr != nil {
+				return true, err
+			}
+		}
+		if rerr := s.ctl(ctx, "RELEASE w"); rerr != nil {
+			return true, cmp.Or(err, rerr)
+		}
+		return false, err
+	case err == nil:
+		return false, nil
+	default:
+		return t.wrote || s.lost(ctx), err
 	}
-	return false, err
+}
+
+// lost reports whether SQLite has rolled back the committer's
+// transaction: BEGIN fails inside one. Should it begin one, the caller
+// rolls it back.
+func (s *Store) lost(ctx context.Context) bool {
+	return s.ctl(ctx, "BEGIN") == nil
 }
 
 // ctl runs a transaction control statement on the committer's connection.

@@ -166,30 +166,73 @@ func TestGroupIgnoresCallersCancellation(t *testing.T) {
 // TestGroupRunsAgainAfterLostTransaction: when a write leaves the group's
 // transaction rolled back (SQLite does so on some errors: I/O, a full disk,
 // no memory), the other writes of the group run again in a new one, and
-// each answer tells what was committed.
+// each answer tells what was committed: whether the write changed
+// something before (the group is rolled back for it anyway) or not (the
+// committer must find out that the transaction is gone).
 func TestGroupRunsAgainAfterLostTransaction(t *testing.T) {
+	for _, wrote := range []bool{true, false} {
+		t.Run(fmt.Sprintf("wrote=%v", wrote), func(t *testing.T) {
+			s := mustOpen(t, "sqlite")
+			write(t, s, func(tx roster.Tx) error {
+				return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
+			})
+			lost := errors.New("the transaction is gone")
+			rollback := func(tx roster.Tx) error {
+				if wrote {
+					if err := groupNode("N1")(tx); err != nil {
+						return err
+					}
+				}
+				if _, err := tx.(*Tx).conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+					return err
+				}
+				return lost
+			}
+			errs := groupOf(t, s, groupNode("N0"), rollback, groupNode("N2"))
+			there := nodesThere(t, s, "N0", "N1", "N2")
+			if !errors.Is(errs[1], lost) || there[1] {
+				t.Errorf("the write that lost the transaction: answer %v, committed %v; want its error and nothing", errs[1], there[1])
+			}
+			for _, i := range []int{0, 2} {
+				if errs[i] != nil || !there[i] {
+					t.Errorf("write %d: answer %v, committed %v; want it committed", i, errs[i], there[i])
+				}
+			}
+		})
+	}
+}
+
+// TestGroupUndoesWhatAFailedWriteChanged: in one group, a write that fails
+// after changing something leaves nothing, one that fails before changing
+// anything is answered alone, and the others commit, whichever comes
+// first; a write run again (after the group was rolled back) sees only
+// what was committed.
+func TestGroupUndoesWhatAFailedWriteChanged(t *testing.T) {
 	s := mustOpen(t, "sqlite")
 	write(t, s, func(tx roster.Tx) error {
 		return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
 	})
-	lost := errors.New("the transaction is gone")
-	rollback := func(tx roster.Tx) error {
-		if err := groupNode("N1")(tx); err != nil {
+	failed := errors.New("the use-case changed its mind")
+	failAfter := func(id string) func(tx roster.Tx) error {
+		return func(tx roster.Tx) error {
+			if err := groupNode(id)(tx); err != nil {
+				return err
+			}
+			return failed
+		}
+	}
+	failBefore := func(tx roster.Tx) error {
+		if _, err := tx.GetNode(context.Background(), "GROUPS", "GROUPS"); err != nil {
 			return err
 		}
-		if _, err := tx.(*Tx).conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
-			return err
-		}
-		return lost
+		return failed
 	}
-	errs := groupOf(t, s, groupNode("N0"), rollback, groupNode("N2"))
-	there := nodesThere(t, s, "N0", "N1", "N2")
-	if !errors.Is(errs[1], lost) || there[1] {
-		t.Errorf("the write that lost the transaction: answer %v, committed %v; want its error and nothing", errs[1], there[1])
-	}
-	for _, i := range []int{0, 2} {
-		if errs[i] != nil || !there[i] {
-			t.Errorf("write %d: answer %v, committed %v; want it committed", i, errs[i], there[i])
+	errs := groupOf(t, s, groupNode("N0"), failBefore, failAfter("N2"), groupNode("N3"), failAfter("N4"), groupNode("N5"))
+	there := nodesThere(t, s, "N0", "", "N2", "N3", "N4", "N5")
+	for i, err := range errs {
+		wantErr := i == 1 || i == 2 || i == 4
+		if wantErr != errors.Is(err, failed) || (err == nil) != there[i] {
+			t.Errorf("write %d: answer %v, committed %v; want failed=%v and committed=%v", i, err, there[i], wantErr, !wantErr)
 		}
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -299,6 +300,9 @@ type Tx struct {
 	stmts      *stmtCache
 	unprepared []string // queries to prepare once the transaction is over
 	writable   bool
+	// wrote is set once a statement that may change something has run:
+	// any but a SELECT (see commitGroup).
+	wrote bool
 	// detached, when set, is the context every statement runs under
 	// instead of the one it is given: a write of a SQLite group must not
 	// be interrupted by its caller (see commitGroup).
@@ -321,6 +325,7 @@ func (t *Tx) Now() time.Time { return t.now }
 
 func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	ctx = t.ctx(ctx)
+	t.wrote = true
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -332,6 +337,7 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	ctx = t.ctx(ctx)
+	t.wrote = t.wrote || !isSelect(q)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -343,6 +349,7 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	ctx = t.ctx(ctx)
+	t.wrote = t.wrote || !isSelect(q)
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -350,6 +357,13 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 		return t.conn.QueryRowContext(ctx, t.d.rebind(q), args...)
 	}
 	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
+}
+
+// isSelect reports whether q is a SELECT, which changes nothing in
+// SQLite. Any other statement might (WITH may begin an INSERT).
+func isSelect(q string) bool {
+	q = strings.TrimLeft(q, " \t\n")
+	return len(q) >= 6 && strings.EqualFold(q[:6], "SELECT")
 }
 
 // ctx is the context a statement runs under: ctx, or the transaction's
