@@ -78,7 +78,7 @@ type Tx interface {
 
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, accountID, id string) (*User, error)
-	UpdateUser(ctx context.Context, u *User, action string) error
+	UpdateUser(ctx context.Context, old, u *User, action string) error
 	SetUserProvisioning(ctx context.Context, u *User, action string) error
 	DeleteUser(ctx context.Context, accountID, id string) error
 	UserDeleted(ctx context.Context, accountID, id string) (bool, error)

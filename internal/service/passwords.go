@@ -90,12 +90,12 @@ func (s *Service) setPassword(ctx context.Context, tx roster.Tx, u *roster.User,
 	if err != nil {
 		return err
 	}
-	old := cur.PasswordHash
+	stored := *cur
 	cur.PasswordHash, cur.MustChangePassword = hash, false
-	if err := tx.UpdateUser(ctx, cur, ""); err != nil {
+	if err := tx.UpdateUser(ctx, &stored, cur, ""); err != nil {
 		return err
 	}
-	if err := passwordChanged(ctx, tx, u.AccountID, u.ID, old, hash); err != nil {
+	if err := passwordChanged(ctx, tx, u.AccountID, u.ID, stored.PasswordHash, hash); err != nil {
 		return err
 	}
 	self := roster.WithPrincipal(ctx, &roster.Principal{Kind: roster.KindUser, AccountID: u.AccountID, ID: u.ID})

@@ -120,7 +120,7 @@ func (s *Service) ReplaceUser(ctx context.Context, accountID, id string, in rost
 		if _, err := ensureVoice(ctx, tx, u, p, false); err != nil {
 			return err
 		}
-		if err := tx.UpdateUser(ctx, u, roster.ActionUpdate); err != nil {
+		if err := tx.UpdateUser(ctx, old, u, roster.ActionUpdate); err != nil {
 			return err
 		}
 		if _, err := applyDesired(ctx, tx, u, p, change{client: true}); err != nil {

@@ -23,7 +23,7 @@ func (t *Tx) CreateProfile(ctx context.Context, p *roster.Profile, ch roster.Pro
 		strings.ToLower(p.Name), string(doc), ch.Action, ch.Since, string(st), ms(t.now), ms(t.now)); err != nil {
 		return err
 	}
-	return t.writeRefs(ctx, "profile", p.AccountID, p.ID, false, p.Roles, p.MemberOfGroups, p.OwnedGroups, p.Features)
+	return t.writeRefs(ctx, "profile", p.AccountID, p.ID, nil, profileRefs(p))
 }
 
 // UpdateProfile stores the profile's new fields and the status of the
@@ -40,7 +40,7 @@ func (t *Tx) UpdateProfile(ctx context.Context, p *roster.Profile, ch roster.Pro
 		ch.Action, ch.Since, string(st), ms(t.now), p.AccountID, p.ID); err != nil {
 		return err
 	}
-	return t.writeRefs(ctx, "profile", p.AccountID, p.ID, true, p.Roles, p.MemberOfGroups, p.OwnedGroups, p.Features)
+	return t.writeRefs(ctx, "profile", p.AccountID, p.ID, &anyRefs, profileRefs(p))
 }
 
 const profileCols = `doc, version, created_at, updated_at, status_action, status_since, status_aspects`
@@ -145,70 +145,4 @@ func (t *Tx) ListProfiles(ctx context.Context, accountID string, page, size int)
 			}
 			return *p, nil
 		})
-}
-
-// writeRefs stores what a user or profile refers to (roles, groups,
-// queues, attributes), one multi-row insert per table; replacing drops
-// the previous references first (a new owner has none).
-func (t *Tx) writeRefs(ctx context.Context, owner, accountID, id string, replacing bool, roles, member, owned []string, f roster.Features) error {
-	col := owner + "_id"
-	if replacing {
-		for _, table := range []string{"_roles", "_groups", "_queues", "_attributes"} {
-			if _, err := t.exec(ctx, `DELETE FROM `+owner+table+` WHERE account_id = ? AND `+col+` = ?`, accountID, id); err != nil {
-				return err
-			}
-		}
-	}
-	var groups [][]any
-	for i, list := range [][]string{member, owned} {
-		for _, g := range list {
-			groups = append(groups, []any{g, i})
-		}
-	}
-	var queues, attrs []string
-	if raw := f[roster.FeatureMatching]; raw != nil {
-		m, err := roster.DecodeMatching(raw)
-		if err != nil {
-			return err
-		}
-		for _, q := range m.Queues {
-			queues = append(queues, q.QueueID)
-		}
-		attrs = m.Attributes
-	}
-	for _, r := range []struct {
-		table, cols, row string
-		rows             [][]any
-	}{
-		{"_roles", "role", "(?, ?, ?)", oneColumn(roles)},
-		{"_groups", "group_id, owned", "(?, ?, ?, ?)", groups},
-		{"_queues", "queue_id", "(?, ?, ?)", oneColumn(queues)},
-		{"_attributes", "attribute", "(?, ?, ?)", oneColumn(attrs)},
-	} {
-		head := `INSERT INTO ` + owner + r.table + ` (account_id, ` + col + `, ` + r.cols + `) VALUES `
-		if err := t.insertRows(ctx, head, r.row, accountID, id, r.rows); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// insertRows inserts rows of (accountID, id, row...) in multi-row statements.
-func (t *Tx) insertRows(ctx context.Context, head, row, accountID, id string, rows [][]any) error {
-	return eachChunk(len(rows), 64, func(lo, hi int) error {
-		args := make([]any, 0, (hi-lo)*4)
-		for _, r := range rows[lo:hi] {
-			args = append(append(args, accountID, id), r...)
-		}
-		_, err := t.exec(ctx, multi(head, row, "", hi-lo), args...)
-		return err
-	})
-}
-
-func oneColumn(values []string) [][]any {
-	out := make([][]any, len(values))
-	for i, v := range values {
-		out[i] = []any{v}
-	}
-	return out
 }

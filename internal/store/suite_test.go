@@ -26,6 +26,7 @@ var storeCases = []struct {
 	{"catalogs", caseCatalogs},
 	{"profiles", caseProfiles},
 	{"users and filters", caseUsers},
+	{"user updates", caseUserUpdates},
 	{"aspects claim, lease and finish", caseAspects},
 	{"aspect batches", caseAspectBatches},
 	{"settle and release", caseSettleAndRelease},

@@ -35,33 +35,49 @@ func (t *Tx) CreateUser(ctx context.Context, u *roster.User) error {
 	if _, err := t.exec(ctx, `DELETE FROM user_tombstones WHERE account_id = ? AND user_id = ?`, u.AccountID, u.ID); err != nil {
 		return err
 	}
-	return t.writeRefs(ctx, "user", u.AccountID, u.ID, false, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
+	return t.writeRefs(ctx, "user", u.AccountID, u.ID, nil, userRefs(u))
 }
 
-// UpdateUser stores the user's fields and bumps its version. action is the
-// status action of the change (UPDATE for a client's replace; a password
-// change keeps the current one by passing ""). A new password hash
-// restarts the password's age.
-func (t *Tx) UpdateUser(ctx context.Context, u *roster.User, action string) error {
+// UpdateUser stores the user's fields and bumps its version. old is the
+// user as stored, read in this transaction: an indexed column is set only
+// when its value changes, and so are the references, as SQLite rewrites
+// the index entries of every column an UPDATE sets, changed or not (7 of
+// the 8 indexes of users). action is the status action of the change
+// (UPDATE for a client's replace; a password change keeps the current one
+// by passing ""). A new password hash restarts the password's age.
+func (t *Tx) UpdateUser(ctx context.Context, old, u *roster.User, action string) error {
 	u.Version++
 	u.UpdatedAt = t.now
 	doc, voice, err := userDocs(u)
 	if err != nil {
 		return err
 	}
-	if _, err := t.exec(ctx, `UPDATE users SET login_lower = ?, first_name = ?, last_name = ?, first_lower = ?, last_lower = ?,
-		org_node_id = ?, profile_id = ?,
-		has_roles = ?, has_groups = ?, doc = ?, password_hash = ?,
+	q := []byte(`UPDATE users SET first_name = ?, last_name = ?, has_roles = ?, has_groups = ?, doc = ?, password_hash = ?,
 		password_changed_at = CASE WHEN password_hash = ? THEN password_changed_at ELSE ? END, voice = ?, version = ?,
-		status_action = COALESCE(NULLIF(?, ''), status_action), updated_at = ?
-		WHERE account_id = ? AND id = ?`,
-		strings.ToLower(u.LoginID), u.FirstName, u.LastName, strings.ToLower(u.FirstName), strings.ToLower(u.LastName),
-		u.OrganizationNodeID, nullable(u.ProfileID),
-		b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash, u.PasswordHash, ms(t.now), voice, u.Version,
-		action, ms(t.now), u.AccountID, u.ID); err != nil {
+		status_action = COALESCE(NULLIF(?, ''), status_action), updated_at = ?`)
+	args := []any{u.FirstName, u.LastName, b2i(u.Roles != nil), b2i(u.MemberOfGroups != nil), doc, u.PasswordHash,
+		u.PasswordHash, ms(t.now), voice, u.Version, action, ms(t.now)}
+	for _, c := range []struct {
+		col      string
+		was, now any
+	}{
+		{"login_lower", strings.ToLower(old.LoginID), strings.ToLower(u.LoginID)},
+		{"first_lower", strings.ToLower(old.FirstName), strings.ToLower(u.FirstName)},
+		{"last_lower", strings.ToLower(old.LastName), strings.ToLower(u.LastName)},
+		{"org_node_id", old.OrganizationNodeID, u.OrganizationNodeID},
+		{"profile_id", nullable(old.ProfileID), nullable(u.ProfileID)},
+	} {
+		if c.was != c.now {
+			q = append(q, ", "+c.col+" = ?"...)
+			args = append(args, c.now)
+		}
+	}
+	q = append(q, " WHERE account_id = ? AND id = ?"...)
+	if _, err := t.exec(ctx, string(q), append(args, u.AccountID, u.ID)...); err != nil {
 		return err
 	}
-	return t.writeRefs(ctx, "user", u.AccountID, u.ID, true, u.Roles, u.MemberOfGroups, u.OwnedGroups, u.Features)
+	prev := userRefs(old)
+	return t.writeRefs(ctx, "user", u.AccountID, u.ID, &prev, userRefs(u))
 }
 
 // SetUserProvisioning stores a user's voice identity and, when action is
