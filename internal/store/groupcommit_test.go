@@ -68,6 +68,16 @@ func testConcurrentWrites(t *testing.T, s *Store) {
 	})
 }
 
+// groupsStore opens a SQLite store with the account GROUPS.
+func groupsStore(t *testing.T) *Store {
+	t.Helper()
+	s := mustOpen(t, "sqlite")
+	write(t, s, func(tx roster.Tx) error {
+		return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
+	})
+	return s
+}
+
 // groupOf queues writes behind a write that holds the committer until they
 // are all waiting, so that they run as one group, in order. It returns
 // each write's answer.
@@ -134,10 +144,7 @@ func init() {
 // the group's other writes then ran outside it: committed one by one, and
 // answered with the group's failed commit.
 func TestGroupIgnoresCallersCancellation(t *testing.T) {
-	s := mustOpen(t, "sqlite")
-	write(t, s, func(tx roster.Tx) error {
-		return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
-	})
+	s := groupsStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	slow := func(tx roster.Tx) error {
@@ -172,10 +179,7 @@ func TestGroupIgnoresCallersCancellation(t *testing.T) {
 func TestGroupRunsAgainAfterLostTransaction(t *testing.T) {
 	for _, wrote := range []bool{true, false} {
 		t.Run(fmt.Sprintf("wrote=%v", wrote), func(t *testing.T) {
-			s := mustOpen(t, "sqlite")
-			write(t, s, func(tx roster.Tx) error {
-				return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
-			})
+			s := groupsStore(t)
 			lost := errors.New("the transaction is gone")
 			rollback := func(tx roster.Tx) error {
 				if wrote {
@@ -208,10 +212,7 @@ func TestGroupRunsAgainAfterLostTransaction(t *testing.T) {
 // first; a write run again (after the group was rolled back) sees only
 // what was committed.
 func TestGroupUndoesWhatAFailedWriteChanged(t *testing.T) {
-	s := mustOpen(t, "sqlite")
-	write(t, s, func(tx roster.Tx) error {
-		return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
-	})
+	s := groupsStore(t)
 	failed := errors.New("the use-case changed its mind")
 	failAfter := func(id string) func(tx roster.Tx) error {
 		return func(tx roster.Tx) error {

@@ -12,10 +12,7 @@ import (
 // while its statement runs stops, and its reader ends the transaction: a
 // reader left in it would answer every later read from the old snapshot.
 func TestReadStopsWhenItsCallerGoes(t *testing.T) {
-	s := mustOpen(t, "sqlite")
-	write(t, s, func(tx roster.Tx) error {
-		return tx.CreateAccount(context.Background(), &roster.Account{ID: "GROUPS", Name: "Groups"}, "p")
-	})
+	s := groupsStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	err := s.Read(ctx, func(tx roster.Tx) error {
