@@ -78,6 +78,8 @@ type Tx interface {
 
 	CreateUser(ctx context.Context, u *User) error
 	GetUser(ctx context.Context, accountID, id string) (*User, error)
+	// UpdateUser stores u over old, the user as read in this transaction:
+	// only what differs from old is written to what is indexed.
 	UpdateUser(ctx context.Context, old, u *User, action string) error
 	SetUserProvisioning(ctx context.Context, u *User, action string) error
 	DeleteUser(ctx context.Context, accountID, id string) error
@@ -139,6 +141,9 @@ type Tx interface {
 	PutPasswordPolicy(ctx context.Context, accountID string, p PasswordPolicy) error
 	AddPasswordHistory(ctx context.Context, accountID, userID, hash string, keep int) error
 	PasswordHistory(ctx context.Context, accountID, userID string, n int) ([]string, error)
+	// LoginLockedUntil returns until when the login name is locked (zero
+	// or past: it is not).
+	LoginLockedUntil(ctx context.Context, accountID, login string) (time.Time, error)
 	// RecordLoginFailure counts an attempt and returns the count and the
 	// lock that held before it.
 	RecordLoginFailure(ctx context.Context, accountID, login string) (failures int, lockedUntil time.Time, err error)

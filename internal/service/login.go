@@ -172,9 +172,17 @@ func (s *Service) startLogin(ctx context.Context, accountID, login string) (*ros
 		} else if err != nil {
 			return err
 		}
-		n, until, err := tx.RecordLoginFailure(ctx, accountID, login)
+		// A locked name is refused before anything is written: a write that
+		// fails after writing makes its group's other writes run again.
+		until, err := tx.LoginLockedUntil(ctx, accountID, login)
 		if err != nil {
 			return err
+		}
+		n := 0
+		if !until.After(tx.Now()) {
+			if n, until, err = tx.RecordLoginFailure(ctx, accountID, login); err != nil {
+				return err
+			}
 		}
 		if wait := until.Sub(tx.Now()); wait > 0 {
 			return &roster.Error{Code: roster.ETOOMANY, RetryAfter: wait, // and the count is rolled back

@@ -173,6 +173,18 @@ func (t *Tx) PasswordHistory(ctx context.Context, accountID, userID string, n in
 		ORDER BY changed_at DESC LIMIT ?`, accountID, userID, n))
 }
 
+// LoginLockedUntil returns until when the login name is locked (zero or
+// past: it is not).
+func (t *Tx) LoginLockedUntil(ctx context.Context, accountID, login string) (time.Time, error) {
+	var until int64
+	err := t.queryRow(ctx, `SELECT locked_until FROM login_failures WHERE account_id = ? AND login_lower = ?`,
+		accountID, strings.ToLower(login)).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	return fromMS(until), err
+}
+
 // RecordLoginFailure counts a login attempt as failed (until it succeeds)
 // and returns the count so far and until when the name was locked. The
 // row stays locked to the transaction's end, so attempts take turns.

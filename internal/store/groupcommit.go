@@ -3,15 +3,16 @@ package store
 import (
 	"cmp"
 	"context"
+	"errors"
 
 	"github.com/roster-cc/roster/internal/roster"
 )
 
 // Group commit (SQLite). SQLite has one writer and each commit costs a WAL
 // write, so concurrent writes are queued and a single committer runs the
-// ones waiting together in one transaction, each under a savepoint of its
-// own: a write that fails is rolled back alone, and the rest commit at
-// once. Each caller gets its own answer, after the commit.
+// ones waiting together in one transaction: a write that fails changes
+// nothing, and the rest commit at once (see commitGroup). Each caller gets
+// its own answer, after the commit.
 
 // maxGroup bounds a group: the first write of a group waits for at most
 // this many others.
@@ -92,8 +93,9 @@ func (s *Store) queueWrite(ctx context.Context, fn func(roster.Tx) error) error 
 // back on some errors: I/O, a full disk, no memory), which must not be
 // missed: a write run after the loss would run outside any transaction,
 // committed at once and then answered with the failed commit. SQLite only
-// rolls back on an error of a statement, and every write returns the
-// errors of its statements.
+// rolls back on an error of a statement; a write that goes on after one
+// is checked too (Tx.failed) and answered with an error if the
+// transaction is gone.
 func (s *Store) commitGroup(group []*writeReq) {
 	for savepoints := false; len(group) > 0; savepoints = true {
 		group = s.tryGroup(group, savepoints)
@@ -181,6 +183,11 @@ func (s *Store) runWrite(ctx context.Context, fn func(roster.Tx) error, savepoin
 			return true, cmp.Or(err, rerr)
 		}
 		return false, err
+	case err == nil && t.failed && s.lost(ctx):
+		// A statement failed, the write went on, and SQLite had rolled
+		// the transaction back: what the write did after is not in it.
+		return true, &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database failed the write; retry shortly.",
+			Err: errors.New("the write went on after SQLite rolled its transaction back")}
 	case err == nil:
 		return false, nil
 	default:

@@ -58,6 +58,8 @@ func (s *Store) readOn(ctx context.Context, fn func(roster.Tx) error) error {
 	case r = <-s.readers:
 	case <-ctx.Done():
 		return ctx.Err()
+	case <-s.closed:
+		return &roster.Error{Code: roster.EUNAVAILABLE, Message: "The database is closing; retry shortly."}
 	}
 	defer func() { s.readers <- r }()
 	bg := context.WithoutCancel(ctx)

@@ -23,7 +23,8 @@ import (
 
 // Store is roster's database. On SQLite, writes go through one connection
 // (SQLite allows one writer; a queue in Go is cheaper than busy-waiting in
-// SQLite) and reads use a pool that never waits behind the writer (WAL).
+// SQLite) and reads use connections of their own, one per CPU, that never
+// wait behind the writer (WAL).
 // On PostgreSQL reads and writes have a pool each (see OpenPostgres);
 // writes of one account are serialized by an advisory lock (see
 // LockScope), and the provisioning queue is claimed with SKIP LOCKED.
@@ -232,7 +233,9 @@ func (s *Store) Read(ctx context.Context, fn func(roster.Tx) error) error {
 // committed before it, as with one transaction after another.
 // fn may run more than once (see roster.Store): on PostgreSQL after losing
 // a deadlock, on SQLite when another write of its group lost the
-// transaction.
+// transaction or failed after changing something. A write should check
+// what it can before it changes anything: one that fails after writing
+// makes the writes of its group run again.
 func (s *Store) Write(ctx context.Context, fn func(roster.Tx) error) error {
 	if s.writes != nil {
 		return s.queueWrite(ctx, fn)
@@ -301,8 +304,8 @@ type Tx struct {
 	unprepared []string // queries to prepare once the transaction is over
 	writable   bool
 	// wrote is set once a statement that may change something has run:
-	// any but a SELECT (see commitGroup).
-	wrote bool
+	// any but a SELECT; failed once a statement has failed (commitGroup).
+	wrote, failed bool
 	// detached, when set, is the context every statement runs under
 	// instead of the one it is given: a write of a SQLite group must not
 	// be interrupted by its caller (see commitGroup).
@@ -323,9 +326,10 @@ func (t *Tx) LockScope(ctx context.Context, scope string) error {
 // Now is the transaction's clock reading, the same for every write in it.
 func (t *Tx) Now() time.Time { return t.now }
 
-func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+func (t *Tx) exec(ctx context.Context, q string, args ...any) (res sql.Result, err error) {
 	ctx = t.ctx(ctx)
 	t.wrote = true
+	defer func() { t.failed = t.failed || err != nil }()
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -335,9 +339,10 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error
 	return t.tx.ExecContext(ctx, t.d.rebind(q), args...)
 }
 
-func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+func (t *Tx) query(ctx context.Context, q string, args ...any) (rows *sql.Rows, err error) {
 	ctx = t.ctx(ctx)
 	t.wrote = t.wrote || !isSelect(q)
+	defer func() { t.failed = t.failed || err != nil }()
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -347,16 +352,29 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error
 	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
 }
 
-func (t *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (t *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	ctx = t.ctx(ctx)
 	t.wrote = t.wrote || !isSelect(q)
 	if st := t.stmt(ctx, q); st != nil {
-		return st.QueryRowContext(ctx, args...)
+		return row{st.QueryRowContext(ctx, args...), t}
 	}
 	if t.tx == nil {
-		return t.conn.QueryRowContext(ctx, t.d.rebind(q), args...)
+		return row{t.conn.QueryRowContext(ctx, t.d.rebind(q), args...), t}
 	}
-	return t.tx.QueryRowContext(ctx, t.d.rebind(q), args...)
+	return row{t.tx.QueryRowContext(ctx, t.d.rebind(q), args...), t}
+}
+
+// row is a statement's one row; its Scan tells its Tx of a failed
+// statement (no row is not a failure).
+type row struct {
+	r *sql.Row
+	t *Tx
+}
+
+func (r row) Scan(dest ...any) error {
+	err := r.r.Scan(dest...)
+	r.t.failed = r.t.failed || err != nil && !errors.Is(err, sql.ErrNoRows)
+	return err
 }
 
 // isSelect reports whether q is a SELECT, which changes nothing in

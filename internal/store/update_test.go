@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -30,17 +31,20 @@ func caseUserUpdates(t *testing.T, ctx context.Context, s *Store) {
 				return err
 			}
 		}
-		if _, err := tx.PutAttribute(ctx, &roster.Attribute{AccountID: acctA, Name: "a1"}); err != nil {
-			return err
+		for _, a := range []string{"a1", "a2"} {
+			if _, err := tx.PutAttribute(ctx, &roster.Attribute{AccountID: acctA, Name: a}); err != nil {
+				return err
+			}
 		}
 		return tx.CreateProfile(ctx, &roster.Profile{AccountID: acctA, ID: "P1", Name: "P1"},
 			roster.ProfileChange{Action: roster.ActionAdd, Since: 1})
 	})
-	matching := func(queue string) roster.Features {
-		return roster.Features{roster.FeatureMatching: json.RawMessage(`{"attributes":["a1"],"queues":[{"queueId":"` + queue + `","proficiency":5}]}`)}
+	matching := func(queue, attr string) roster.Features {
+		return roster.Features{roster.FeatureMatching: json.RawMessage(`{"attributes":["` + attr + `"],"queues":[{"queueId":"` +
+			queue + `","proficiency":5}]}`)}
 	}
 	u := &roster.User{AccountID: acctA, ID: "U1", OrganizationNodeID: "N1", LoginID: "Old@Example.com", FirstName: "Ann",
-		LastName: "Old", Roles: []string{"Agent"}, MemberOfGroups: []string{"g1"}, Features: matching("q1")}
+		LastName: "Old", Roles: []string{"Agent"}, MemberOfGroups: []string{"g1"}, Features: matching("q1", "a1")}
 	write(t, s, func(tx roster.Tx) error { return tx.CreateUser(ctx, u) })
 
 	steps := []struct {
@@ -52,7 +56,9 @@ func caseUserUpdates(t *testing.T, ctx context.Context, s *Store) {
 		{"the node, the profile and the roles", func(u *roster.User) {
 			u.OrganizationNodeID, u.ProfileID, u.Roles = "N2", "P1", []string{"Supervisor"}
 		}},
-		{"the groups and the queues", func(u *roster.User) { u.MemberOfGroups, u.Features = []string{"g2"}, matching("q2") }},
+		{"the groups and the queues", func(u *roster.User) { u.MemberOfGroups, u.Features = []string{"g2"}, matching("q2", "a1") }},
+		{"the owned groups and the attributes", func(u *roster.User) { u.OwnedGroups, u.Features = []string{"g1"}, matching("q2", "a2") }},
+		{"no owned groups", func(u *roster.User) { u.OwnedGroups = nil }},
 		{"the first name, the profile removed", func(u *roster.User) { u.FirstName, u.ProfileID = "Bea", "" }},
 	}
 	for _, step := range steps {
@@ -122,7 +128,16 @@ func checkFoundBy(t *testing.T, ctx context.Context, tx roster.Tx, step string, 
 			t.Errorf("%s: queue %s in use: %v, %v; want %v", step, q, used, err, want)
 		}
 	}
-	if used, err := tx.AttributeInUse(ctx, acctA, "a1"); !used || err != nil {
-		t.Errorf("%s: attribute a1 in use: %v, %v", step, used, err)
+	for _, a := range []string{"a1", "a2"} {
+		used, err := tx.AttributeInUse(ctx, acctA, a)
+		if want := a == m.Attributes[0]; used != want || err != nil {
+			t.Errorf("%s: attribute %s in use: %v, %v; want %v", step, a, used, err, want)
+		}
+	}
+	for _, g := range []string{"g1", "g2"} {
+		used, err := tx.GroupInUse(ctx, acctA, g)
+		if want := slices.Contains(u.MemberOfGroups, g) || slices.Contains(u.OwnedGroups, g); used != want || err != nil {
+			t.Errorf("%s: group %s in use: %v, %v; want %v", step, g, used, err, want)
+		}
 	}
 }
