@@ -62,6 +62,9 @@ func benchCmd(ctx context.Context, args []string, getenv func(string) string, st
 	if cfg.DB != "sqlite" && cfg.DB != "postgres" {
 		return fmt.Errorf("--db must be sqlite or postgres")
 	}
+	if cfg.Target != "" && !strings.HasPrefix(cfg.Target, "http://") {
+		return fmt.Errorf("--target must be an http:// URL (the bench speaks plain HTTP/1.1)")
+	}
 	if cfg.Target != "" && cfg.Token == "" {
 		return fmt.Errorf("--target needs the operator's token: --token or ROSTER_BENCH_TOKEN")
 	}

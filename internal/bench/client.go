@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -22,25 +23,35 @@ import (
 // on the caller's goroutine (the bare handler of the baseline scenario
 // serves ~30% more requests a second with it).
 type client struct {
-	base, host, token string
-	idle              chan *conn
+	host, prefix, token string // prefix: the base URL's path
+	idle                chan *conn
 }
 
 type conn struct {
-	nc net.Conn
-	br *bufio.Reader
-	bw *bufio.Writer
+	nc   net.Conn
+	br   *bufio.Reader
+	bw   *bufio.Writer
+	used time.Time // the end of its last call
 }
+
+// maxIdle is how long a connection may stay idle and still be used: the
+// server may close one idle longer, and a POST sent on it is not sent
+// again (roundTrip).
+const maxIdle = 10 * time.Second
 
 // callTimeout bounds a call.
 const callTimeout = 60 * time.Second
 
+// newClient talks to base, an http:// URL.
 func newClient(base, token string, conns int) *client {
-	host := base
+	c := &client{host: base, token: token, idle: make(chan *conn, conns*2)}
 	if u, err := url.Parse(base); err == nil {
-		host = u.Host
+		c.host, c.prefix = u.Host, strings.TrimSuffix(u.Path, "/")
+		if u.Port() == "" {
+			c.host = net.JoinHostPort(u.Hostname(), "80")
+		}
 	}
-	return &client{base: base, host: host, token: token, idle: make(chan *conn, conns*2)}
+	return c
 }
 
 // call sends a request and fails unless the answer has status want; out,
@@ -62,17 +73,19 @@ func (c *client) call(ctx context.Context, method, path string, body []byte, wan
 	return nil
 }
 
-// roundTrip sends the request on an idle connection, or on a new one
-// should the idle one turn out closed before any answer (the server closes
-// connections left idle), and returns the answer's status and body.
+// roundTrip sends the request on an idle connection, or again on a new one
+// should the idle one turn out closed (the server closes connections left
+// idle) before the request went out, or before any answer to a request
+// other than a POST; it returns the answer's status and body.
 func (c *client) roundTrip(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
 	for {
 		cn, reused, err := c.conn(ctx)
 		if err != nil {
 			return 0, nil, err
 		}
-		status, b, keep, answered, err := cn.do(ctx, c, method, path, body)
+		status, b, keep, sent, err := cn.do(ctx, c, method, c.prefix+path, body)
 		if keep && err == nil {
+			cn.used = time.Now()
 			select {
 			case c.idle <- cn:
 			default:
@@ -81,7 +94,8 @@ func (c *client) roundTrip(ctx context.Context, method, path string, body []byte
 		} else {
 			cn.nc.Close()
 		}
-		if err != nil && reused && !answered && ctx.Err() == nil && closedIdle(err) {
+		// A POST sent may have been done: it is not sent again.
+		if err != nil && reused && (!sent || method != "POST") && ctx.Err() == nil && closedIdle(err) {
 			continue
 		}
 		return status, b, err
@@ -89,10 +103,17 @@ func (c *client) roundTrip(ctx context.Context, method, path string, body []byte
 }
 
 func (c *client) conn(ctx context.Context) (cn *conn, reused bool, err error) {
-	select {
-	case cn := <-c.idle:
-		return cn, true, nil
-	default:
+	for {
+		select {
+		case cn := <-c.idle:
+			if time.Since(cn.used) < maxIdle {
+				return cn, true, nil
+			}
+			cn.nc.Close()
+			continue
+		default:
+		}
+		break
 	}
 	var d net.Dialer
 	nc, err := d.DialContext(ctx, "tcp", c.host)
@@ -102,9 +123,9 @@ func (c *client) conn(ctx context.Context) (cn *conn, reused bool, err error) {
 	return &conn{nc: nc, br: bufio.NewReaderSize(nc, 16<<10), bw: bufio.NewWriterSize(nc, 4<<10)}, false, nil
 }
 
-// do runs one request on the connection. answered tells whether any of
-// the answer came; keep whether the connection may serve another.
-func (cn *conn) do(ctx context.Context, c *client, method, path string, body []byte) (status int, b []byte, keep, answered bool, err error) {
+// do runs one request on the connection. sent tells whether the request
+// went out whole; keep whether the connection may serve another.
+func (cn *conn) do(ctx context.Context, c *client, method, path string, body []byte) (status int, b []byte, keep, sent bool, err error) {
 	// The end of ctx stops the call. The connection is not reused then:
 	// another goroutine may still be setting its deadline in the past.
 	cn.nc.SetDeadline(time.Now().Add(callTimeout))
@@ -132,7 +153,7 @@ func (cn *conn) do(ctx context.Context, c *client, method, path string, body []b
 		return 0, nil, false, false, err
 	}
 	if _, err := cn.br.Peek(1); err != nil {
-		return 0, nil, false, false, err
+		return 0, nil, false, true, err
 	}
 	resp, err := http.ReadResponse(cn.br, nil)
 	if err != nil {

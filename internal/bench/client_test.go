@@ -54,6 +54,9 @@ func TestClient(t *testing.T) {
 	if err := c.call(ctx, "DELETE", "/users/1", nil, 202, &out); err != nil || out.Got != "DELETE /users/1 " {
 		t.Fatalf("after the server closed the idle connection: %q, %v", out.Got, err)
 	}
+	if c := newClient("http://example.com/base/", "", 1); c.host != "example.com:80" || c.prefix != "/base" {
+		t.Errorf("newClient: host %q, prefix %q; want example.com:80 and /base", c.host, c.prefix)
+	}
 	if err := newClient(srv.URL, "", 1).call(ctx, "GET", "/", nil, 202, nil); err == nil || !strings.Contains(err.Error(), "= 401") {
 		t.Errorf("a wrong status: %v, want an error naming 401", err)
 	}
