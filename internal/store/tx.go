@@ -51,10 +51,7 @@ func (t *Tx) exec(ctx context.Context, q string, args ...any) (res sql.Result, e
 	if st := t.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	if t.tx == nil {
-		return t.conn.ExecContext(ctx, t.d.rebind(q), args...)
-	}
-	return t.tx.ExecContext(ctx, t.d.rebind(q), args...)
+	return t.db().ExecContext(ctx, t.d.rebind(q), args...)
 }
 
 func (t *Tx) query(ctx context.Context, q string, args ...any) (rows *sql.Rows, err error) {
@@ -64,10 +61,7 @@ func (t *Tx) query(ctx context.Context, q string, args ...any) (rows *sql.Rows, 
 	if st := t.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	if t.tx == nil {
-		return t.conn.QueryContext(ctx, t.d.rebind(q), args...)
-	}
-	return t.tx.QueryContext(ctx, t.d.rebind(q), args...)
+	return t.db().QueryContext(ctx, t.d.rebind(q), args...)
 }
 
 func (t *Tx) queryRow(ctx context.Context, q string, args ...any) row {
@@ -76,10 +70,22 @@ func (t *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	if st := t.stmt(ctx, q); st != nil {
 		return row{st.QueryRowContext(ctx, args...), t}
 	}
+	return row{t.db().QueryRowContext(ctx, t.d.rebind(q), args...), t}
+}
+
+// querier runs statements: a *sql.Tx or a *sql.Conn.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// db is what runs the transaction's statements.
+func (t *Tx) db() querier {
 	if t.tx == nil {
-		return row{t.conn.QueryRowContext(ctx, t.d.rebind(q), args...), t}
+		return t.conn
 	}
-	return row{t.tx.QueryRowContext(ctx, t.d.rebind(q), args...), t}
+	return t.tx
 }
 
 // row is a statement's one row; its Scan tells its Tx of a failed
