@@ -81,9 +81,17 @@ func checkWalks(t *testing.T, s *Store, cases []listCase) {
 			page       int
 			walk, full bool
 			desc       bool
-		}{{cases[0], 1, true, true, false}, {cases[0], 2, true, true, false}, {cases[0], 3, false, false, false},
-			{cases[0], 1, true, true, true}, {cases[2], 1, true, false, false}, {cases[2], 1, true, true, true},
-			{cases[3], 1, false, false, false}} {
+		}{
+			{cases[0], 1, true, true, false}, // Common: the 100th of 417 comes ~110th of 810; the walk stops at 389
+			{cases[0], 2, true, true, false},
+			{cases[0], 3, false, false, false}, // expected ~580 entries, more than the 417 matches
+			// In descending order the 300 Late users come first: the
+			// 100th Common is ~410th, past twice the expected length.
+			{cases[0], 1, true, false, true},
+			{cases[2], 1, true, false, false}, // Late, ascending: none among the first 300
+			{cases[2], 1, true, true, true},
+			{cases[3], 1, false, false, false}, // Rare: 3 matches
+		} {
 			f := roster.UserFilter{Where: w.c.where, Page: w.page, PageSize: 100, Desc: w.desc}
 			p, err := tx.(*Tx).countUsers(ctx, "LISTS", f)
 			if err != nil {
@@ -98,10 +106,37 @@ func checkWalks(t *testing.T, s *Store, cases []listCase) {
 				if full, err := tx.(*Tx).walkUsers(ctx, &p, "LISTS", f, walk); err != nil || full != w.full {
 					t.Errorf("%s, page %d, desc %v: the walk filled the page: %v, %v; want %v", w.c.name, w.page, w.desc, full, err, w.full)
 				}
+				checkWalkEnds(t, tx.(*Tx), f, walk)
 			}
 		}
 		return nil
 	})
+}
+
+// checkWalkEnds checks that SQLite ends the walk at its bound, rather
+// than reading on to the end of the account and dropping what is past it:
+// a walk that falls short returns the same page either way.
+func checkWalkEnds(t *testing.T, tx *Tx, f roster.UserFilter, depth int) {
+	t.Helper()
+	q, args := walkQuery("LISTS", f, depth)
+	rows, err := tx.query(context.Background(), "EXPLAIN QUERY PLAN "+q, append(args, 100, 0)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	want := map[bool]string{false: "(account_id=? AND login_lower<?)", true: "(account_id=? AND login_lower>?)"}[f.Desc]
+	if len(plan) == 0 || !strings.HasSuffix(plan[0], "USING INDEX users_login_order "+want) {
+		t.Errorf("desc %v: the walk's plan is %q; want its first step to search users_login_order %s", f.Desc, plan, want)
+	}
 }
 
 // listFixture creates 750 users: logins in an order unlike their ids, 417
