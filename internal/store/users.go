@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	jsonv2 "github.com/go-json-experiment/json"
 	"math"
 	"strings"
 
@@ -155,13 +156,15 @@ func scanUser(row scanner, accountID string) (*roster.User, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
+	// The documents are json.Marshal's, so the decoder need not be v1's,
+	// which costs twice as much: a page of users reads a hundred of them.
 	var u roster.User
-	if err := json.Unmarshal([]byte(doc), &u); err != nil {
+	if err := jsonv2.Unmarshal([]byte(doc), &u); err != nil {
 		return nil, "", err
 	}
 	if voice.Valid {
 		u.Voice = new(roster.VoiceIdentity)
-		if err := json.Unmarshal([]byte(voice.String), u.Voice); err != nil {
+		if err := jsonv2.Unmarshal([]byte(voice.String), u.Voice); err != nil {
 			return nil, "", err
 		}
 	}
