@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 
 	"github.com/roster-cc/roster/internal/roster"
@@ -125,7 +126,10 @@ func (t *Tx) ListNodes(ctx context.Context, accountID string, page, size int) (r
 func pageOf[T any](ctx context.Context, t *Tx, page, size int, countQ, listQ string, args []any, scan func(*sql.Rows) (T, error)) (roster.Page[T], error) {
 	p, err := countPage[T](ctx, t, page, size, countQ, args)
 	if err == nil {
-		_, err = fillPage(ctx, t, &p, listQ, args, scan)
+		_, err = fillPage(ctx, t, &p, listQ, args, func(rows *sql.Rows, item *T) (err error) {
+			*item, err = scan(rows)
+			return err
+		})
 	}
 	return p, err
 }
@@ -140,25 +144,29 @@ func countPage[T any](ctx context.Context, t *Tx, page, size int, countQ string,
 // fillPage sets the page's items to those of listQ, which takes the args
 // followed by LIMIT and OFFSET, and reports whether it found every item
 // the page's total says the page has. A page past the total needs no query.
-func fillPage[T any](ctx context.Context, t *Tx, p *roster.Page[T], listQ string, args []any, scan func(*sql.Rows) (T, error)) (bool, error) {
+// scan reads each row into its zero item, in place: the page is allocated
+// once, at the size the total gives it.
+func fillPage[T any](ctx context.Context, t *Tx, p *roster.Page[T], listQ string, args []any, scan func(*sql.Rows, *T) error) (bool, error) {
 	p.Items = p.Items[:0]
 	if p.Total == 0 || p.PageNumber-1 >= (p.Total+p.PageSize-1)/p.PageSize {
 		return true, nil // past the last page (and no offset to overflow)
 	}
 	offset := (p.PageNumber - 1) * p.PageSize
+	want := min(p.PageSize, p.Total-offset)
 	rows, err := t.query(ctx, listQ, append(args[:len(args):len(args)], p.PageSize, offset)...)
 	if err != nil {
 		return false, err
 	}
 	defer rows.Close()
+	p.Items = slices.Grow(p.Items, want)
+	var zero T
 	for rows.Next() {
-		item, err := scan(rows)
-		if err != nil {
+		p.Items = append(p.Items, zero)
+		if err := scan(rows, &p.Items[len(p.Items)-1]); err != nil {
 			return false, err
 		}
-		p.Items = append(p.Items, item)
 	}
-	return len(p.Items) == min(p.PageSize, p.Total-offset), rows.Err()
+	return len(p.Items) == want, rows.Err()
 }
 
 func nullable(s string) any {

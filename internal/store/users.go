@@ -145,27 +145,37 @@ func (t *Tx) LoginTaken(ctx context.Context, accountID, loginID, exceptID string
 }
 
 func scanUser(row scanner, accountID string) (*roster.User, string, error) {
+	u := new(roster.User)
+	action, err := scanUserTo(row, accountID, u)
+	if err != nil {
+		return nil, "", err
+	}
+	return u, action, nil
+}
+
+// scanUserTo reads a user of userCols into u, which must be zero, and
+// returns the row's status action.
+func scanUserTo(row scanner, accountID string, u *roster.User) (string, error) {
 	var doc, hash, action string
 	var voice sql.NullString
 	var version, pwChanged, created, updated int64
 	var lastLogin sql.NullInt64
 	err := row.Scan(&doc, &hash, &pwChanged, &voice, &version, &action, &created, &updated, &lastLogin)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, "", roster.NotFound("User")
+		return "", roster.NotFound("User")
 	}
 	if err != nil {
-		return nil, "", err
+		return "", err
 	}
 	// The documents are json.Marshal's, so the decoder need not be v1's,
 	// which costs twice as much: a page of users reads a hundred of them.
-	var u roster.User
-	if err := jsonv2.Unmarshal([]byte(doc), &u); err != nil {
-		return nil, "", err
+	if err := jsonv2.Unmarshal([]byte(doc), u); err != nil {
+		return "", err
 	}
 	if voice.Valid {
 		u.Voice = new(roster.VoiceIdentity)
 		if err := jsonv2.Unmarshal([]byte(voice.String), u.Voice); err != nil {
-			return nil, "", err
+			return "", err
 		}
 	}
 	u.AccountID, u.PasswordHash, u.Version = accountID, hash, version
@@ -176,7 +186,7 @@ func scanUser(row scanner, accountID string) (*roster.User, string, error) {
 	if lastLogin.Valid {
 		u.LastLoginAt = fromMS(lastLogin.Int64)
 	}
-	return &u, action, nil
+	return action, nil
 }
 
 // DeleteUser removes a user and leaves a tombstone for its status.
@@ -266,13 +276,11 @@ func pageUsers(order string) string {
 	return ` SELECT ` + userCols + ` FROM page JOIN users u ON u.account_id = page.account_id AND u.id = page.id ORDER BY ` + order
 }
 
-func scanListed(accountID string) func(rows *sql.Rows) (roster.User, error) {
-	return func(rows *sql.Rows) (roster.User, error) {
-		u, _, err := scanUser(rows, accountID)
-		if err != nil {
-			return roster.User{}, err
-		}
-		return *u, nil
+// scanListed reads a listed user into its place in the page.
+func scanListed(accountID string) func(*sql.Rows, *roster.User) error {
+	return func(rows *sql.Rows, u *roster.User) error {
+		_, err := scanUserTo(rows, accountID, u)
+		return err
 	}
 }
 
