@@ -82,9 +82,9 @@ func checkWalks(t *testing.T, s *Store, cases []listCase) {
 			walk, full bool
 			desc       bool
 		}{
-			{cases[0], 1, true, true, false}, // Common: the 100th of 417 comes ~110th of 810; the walk stops at 389
+			{cases[0], 1, true, true, false}, // Common: the 100th of 418 comes ~110th; the walk stops at 388, twice 100 × 810 rowids (both accounts) / 418
 			{cases[0], 2, true, true, false},
-			{cases[0], 3, false, false, false}, // expected ~580 entries, more than the 417 matches
+			{cases[0], 3, false, false, false}, // expected ~580 entries, more than the 418 matches
 			// In descending order the 300 Late users come first: the
 			// 100th Common is ~410th, past twice the expected length.
 			{cases[0], 1, true, false, true},
@@ -139,7 +139,7 @@ func checkWalkEnds(t *testing.T, tx *Tx, f roster.UserFilter, depth int) {
 	}
 }
 
-// listFixture creates 750 users: logins in an order unlike their ids, 417
+// listFixture creates 750 users: logins in an order unlike their ids, 418
 // named Common, 300 named Late whose logins come after everyone else's,
 // 3 named Rare; and 60 users of another account, written before and
 // after them.

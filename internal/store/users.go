@@ -5,10 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
-	jsonv2 "github.com/go-json-experiment/json"
 	"math"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/roster-cc/roster/internal/roster"
 )
 
@@ -256,19 +256,20 @@ func (t *Tx) walkUsers(ctx context.Context, p *roster.Page[roster.User], account
 // walks the index in login order, which holds the names, and ends the walk
 // at the login of the depth-th user (found by stepping over the index, a
 // third of the cost of walking it with the filter); it reads the documents
-// of the listed users only.
+// of the listed users only. The account has that many users: depth is at
+// most the number of matches counted in the same transaction (were it not,
+// the bound would be NULL, the walk would find nothing, and the sort run).
 func walkQuery(accountID string, f roster.UserFilter, depth int) (string, []any) {
 	where, args := whereUsers(accountID, f.Where)
-	cmp, dir, last := "<=", "", "MAX"
+	cmp, dir := "<=", ""
 	if f.Desc {
-		cmp, dir, last = ">=", " DESC", "MIN"
+		cmp, dir = ">=", " DESC"
 	}
-	bound := `COALESCE((SELECT b.login_lower FROM users b INDEXED BY users_login_order WHERE b.account_id = ?
-		ORDER BY b.login_lower` + dir + `, b.id` + dir + ` LIMIT 1 OFFSET ?),
-		(SELECT ` + last + `(b.login_lower) FROM users b WHERE b.account_id = ?))`
+	bound := `(SELECT b.login_lower FROM users b INDEXED BY users_login_order WHERE b.account_id = ?
+		ORDER BY b.login_lower` + dir + `, b.id` + dir + ` LIMIT 1 OFFSET ?)`
 	return `SELECT ` + userCols + ` FROM users u INDEXED BY users_login_order WHERE ` + where +
 			` AND u.login_lower ` + cmp + ` ` + bound + ` ORDER BY ` + orderUsers("loginId", f.Desc) + ` LIMIT ? OFFSET ?`,
-		append(args, accountID, depth-1, accountID)
+		append(args, accountID, depth-1)
 }
 
 // pageUsers reads the users of the page (a CTE of their keys), in order.
