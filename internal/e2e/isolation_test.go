@@ -213,3 +213,22 @@ func TestUnknownAccountAnswersForTheAccount(t *testing.T) {
 		}
 	}
 }
+
+// TestAccountFoundOnceItExists: the service remembers the accounts it has
+// found (accounts are never deleted), so it must not remember one it did
+// not find: writes and reads in an account answer 404 until it is created,
+// however often they are tried, and work at once after.
+func TestAccountFoundOnceItExists(t *testing.T) {
+	s := newServer(t, nil)
+	later := "/v1beta/accounts/LATERS"
+	body := map[string]any{"organizationNodeId": "LATERS", "loginId": "ann@example.com", "firstName": "Ann", "lastName": "Lee"}
+	for range 3 {
+		s.must(404, "POST", later+"/users", body)
+		s.must(404, "GET", later+"/users", nil)
+		s.must(404, "PUT", later+"/queues/q1", map[string]any{"name": "Q"})
+	}
+	s.must(201, "POST", "/v1beta/accounts", map[string]any{"accountId": "LATERS", "name": "Later"})
+	id := s.must(202, "POST", later+"/users", body).obj()["userId"].(string)
+	s.must(200, "GET", later+"/users/"+id, nil)
+	s.must(404, "POST", "/v1beta/accounts/NEVERS/users", body)
+}

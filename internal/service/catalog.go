@@ -78,23 +78,34 @@ func checkName(vs *roster.Violations, field, name string) {
 }
 
 // inAccount runs fn in a transaction after checking that the account
-// exists, so that every id of an unknown account is ENOTFOUND.
+// exists, so that every id of an unknown account is ENOTFOUND. An account
+// seen to exist is not looked up again: accounts are never deleted, so
+// the set of known accounts (s.accounts) never goes stale, whichever
+// replica created them. It is filled only after a transaction that found
+// the account ended well, so never from a write that was rolled back.
 func (s *Service) inAccount(ctx context.Context, accountID string, write bool, fn func(tx roster.Tx) error) error {
 	run := s.store.Read
 	if write {
 		run = s.store.Write
 	}
-	return run(ctx, func(tx roster.Tx) error {
+	_, known := s.accounts.Load(accountID)
+	err := run(ctx, func(tx roster.Tx) error {
 		if write {
 			if err := tx.LockScope(ctx, accountID); err != nil {
 				return err
 			}
 		}
-		if _, err := tx.GetAccount(ctx, accountID); err != nil {
-			return err
+		if !known {
+			if _, err := tx.GetAccount(ctx, accountID); err != nil {
+				return err
+			}
 		}
 		return fn(tx)
 	})
+	if err == nil && !known {
+		s.accounts.Store(accountID, struct{}{})
+	}
+	return err
 }
 
 // readOne runs fn, a read of one resource of the account, and looks the

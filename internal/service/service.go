@@ -11,6 +11,7 @@ import (
 	"math/big"
 	"runtime"
 	"slices"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,8 @@ type Service struct {
 	// hashSlots bounds the argon2id runs at once: each holds 19 MiB.
 	hashSlots chan struct{}
 	slice     time.Duration // see Config.PropagationSlice
+	// accounts holds the ids of the accounts seen to exist (see inAccount).
+	accounts sync.Map
 }
 
 // Config configures a Service.
