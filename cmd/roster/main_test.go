@@ -106,11 +106,11 @@ func TestMigrateCommand(t *testing.T) {
 	getenv := func(k string) string { return env[k] }
 	ctx := context.Background()
 	for _, step := range []struct{ cmd, want string }{
-		{"status", "schema version 0 (this roster knows up to 6)"},
-		{"up", "schema version 6 (this roster knows up to 6)"},
-		{"down", "schema version 5 (this roster knows up to 6)"},
-		{"down", "schema version 4 (this roster knows up to 6)"},
-		{"up", "schema version 6 (this roster knows up to 6)"},
+		{"status", "schema version 0 (this roster knows up to 7)"},
+		{"up", "schema version 7 (this roster knows up to 7)"},
+		{"down", "schema version 6 (this roster knows up to 7)"},
+		{"down", "schema version 5 (this roster knows up to 7)"},
+		{"up", "schema version 7 (this roster knows up to 7)"},
 	} {
 		var out bytes.Buffer
 		if err := run(ctx, []string{"migrate", step.cmd}, getenv, &out, io.Discard); err != nil || strings.TrimSpace(out.String()) != step.want {

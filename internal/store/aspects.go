@@ -124,13 +124,27 @@ func (t *Tx) NextDue(ctx context.Context) (at time.Time, ok bool, err error) {
 	return fromMS(v.Int64), true, nil
 }
 
+// causedBy selects the records a profile caused since a version (its
+// arguments: account, profile, version). It repeats the condition of the
+// partial index aspects_cause (migration 0007), since SQLite and
+// PostgreSQL use a partial index only for a query that states it.
+const causedBy = `account_id = ? AND cause_profile = ? AND cause_profile <> '' AND cause_version >= ?`
+
+// The queries of a profile's status (ProfileProgress, ProfileUnsettled).
+const (
+	progressByAspect = `SELECT name, COUNT(*), SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
+		FROM aspects WHERE ` + causedBy + ` GROUP BY name`
+	progressUsers = `SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT CASE WHEN state = 'failed' THEN user_id END)
+		FROM aspects WHERE ` + causedBy
+	unsettledAny = `SELECT COUNT(*) FROM (SELECT 1 FROM aspects WHERE ` + causedBy + ` AND state <> 'done' LIMIT 1) u`
+)
+
 // ProfileProgress returns the counts per aspect of the records the profile
 // caused since its version since (all and failed), and the numbers of
 // users affected and failed. It reads every such record: the status asks only to word
 // failures (ProfileUnsettledAspects tells whether there are any).
 func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, since int64) (map[string]roster.AspectCounts, int, int, error) {
-	rows, err := t.query(ctx, `SELECT name, COUNT(*), SUM(CASE WHEN state = 'failed' THEN 1 ELSE 0 END)
-		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version >= ? GROUP BY name`, accountID, profileID, since)
+	rows, err := t.query(ctx, progressByAspect, accountID, profileID, since)
 	if err != nil {
 		return nil, 0, 0, err
 	}
@@ -148,8 +162,7 @@ func (t *Tx) ProfileProgress(ctx context.Context, accountID, profileID string, s
 		return nil, 0, 0, err
 	}
 	var users, failed int
-	err = t.queryRow(ctx, `SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT CASE WHEN state = 'failed' THEN user_id END)
-		FROM aspects WHERE account_id = ? AND cause_profile = ? AND cause_version >= ?`, accountID, profileID, since).Scan(&users, &failed)
+	err = t.queryRow(ctx, progressUsers, accountID, profileID, since).Scan(&users, &failed)
 	return out, users, failed, err
 }
 
@@ -160,8 +173,8 @@ var unsettledProbe = func() string {
 	var parts []string
 	for _, name := range roster.AspectNames {
 		for _, state := range []string{roster.AspectPending, roster.AspectFailed} {
-			parts = append(parts, `SELECT * FROM (SELECT name, state, action FROM aspects WHERE account_id = ? AND cause_profile = ?
-				AND state = '`+state+`' AND name = '`+name+`' AND cause_version >= ? ORDER BY action LIMIT 1) p`)
+			parts = append(parts, `SELECT * FROM (SELECT name, state, action FROM aspects WHERE `+causedBy+`
+				AND state = '`+state+`' AND name = '`+name+`' ORDER BY action LIMIT 1) p`)
 		}
 	}
 	return strings.Join(parts, " UNION ALL ")
@@ -202,8 +215,7 @@ func (t *Tx) ProfileUnsettledAspects(ctx context.Context, accountID, profileID s
 // version since is still pending or failed.
 func (t *Tx) ProfileUnsettled(ctx context.Context, accountID, profileID string, since int64) (bool, error) {
 	var n int
-	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM aspects WHERE account_id = ? AND cause_profile = ?
-		AND state <> 'done' AND cause_version >= ? LIMIT 1) u`, accountID, profileID, since).Scan(&n)
+	err := t.queryRow(ctx, unsettledAny, accountID, profileID, since).Scan(&n)
 	return n > 0, err
 }
 

@@ -238,8 +238,13 @@ func (t *Tx) LockedLogins(ctx context.Context, accountID string, logins []string
 
 // AccountsWithLogin returns the accounts that have a user with the login
 // name (case-insensitive), at most limit of them, the account whose user
-// has had it longest first.
+// has had it longest first. It probes each account's unique index on the
+// login name (the accounts come first: CROSS JOIN keeps SQLite's planner
+// to that order); no index holds login names across accounts, since each
+// would cost every user write.
 func (t *Tx) AccountsWithLogin(ctx context.Context, login string, limit int) ([]string, error) {
-	return scanStrings(t.query(ctx, `SELECT account_id FROM users WHERE login_lower = ?
-		ORDER BY created_at, account_id LIMIT ?`, strings.ToLower(login), limit))
+	return scanStrings(t.query(ctx, accountsWithLogin, strings.ToLower(login), limit))
 }
+
+const accountsWithLogin = `SELECT u.account_id FROM accounts a CROSS JOIN users u
+	WHERE u.account_id = a.id AND u.login_lower = ? ORDER BY u.created_at, u.account_id LIMIT ?`

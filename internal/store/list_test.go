@@ -119,20 +119,7 @@ func checkWalks(t *testing.T, s *Store, cases []listCase) {
 func checkWalkEnds(t *testing.T, tx *Tx, f roster.UserFilter, depth int) {
 	t.Helper()
 	q, args := walkQuery("LISTS", f, depth)
-	rows, err := tx.query(context.Background(), "EXPLAIN QUERY PLAN "+q, append(args, 100, 0)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
+	plan := queryPlan(t, tx, q, append(args, 100, 0)...)
 	want := map[bool]string{false: "(account_id=? AND login_lower<?)", true: "(account_id=? AND login_lower>?)"}[f.Desc]
 	if len(plan) == 0 || !strings.HasSuffix(plan[0], "USING INDEX users_login_order "+want) {
 		t.Errorf("desc %v: the walk's plan is %q; want its first step to search users_login_order %s", f.Desc, plan, want)
