@@ -35,6 +35,7 @@ var storeCases = []struct {
 	{"propagation", casePropagation},
 	{"idempotency keys", caseIdempotency},
 	{"tombstones", caseTombstones},
+	{"a deleted user's credentials", caseDeleteCredentials},
 }
 
 func TestStoreSuite(t *testing.T) {
@@ -320,6 +321,48 @@ func caseTombstones(t *testing.T, ctx context.Context, s *Store) {
 		}
 		if taken, _ := tx.LoginTaken(ctx, acctA, "gone", ""); taken {
 			t.Error("a deleted user's loginId is still taken")
+		}
+		return nil
+	})
+}
+
+// caseDeleteCredentials: deleting a user deletes its tokens and earlier
+// passwords, and nobody else's.
+func caseDeleteCredentials(t *testing.T, ctx context.Context, s *Store) {
+	ids := []string{"pw", "other", "keep"}
+	write(t, s, func(tx roster.Tx) error {
+		for _, id := range ids {
+			u := &roster.User{AccountID: acctA, ID: id, OrganizationNodeID: acctA, LoginID: id, FirstName: "Ab", LastName: "Cd",
+				PasswordHash: "hash-" + id}
+			if err := tx.CreateUser(ctx, u); err != nil {
+				return err
+			}
+			tok := &roster.Token{Hash: "token-" + id, Kind: roster.KindUser, AccountID: acctA, SubjectID: id}
+			if err := tx.PutToken(ctx, tok); err != nil {
+				return err
+			}
+			if err := tx.AddPasswordHistory(ctx, acctA, id, "old-"+id, 5); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	write(t, s, func(tx roster.Tx) error {
+		for _, id := range ids[:2] {
+			if err := tx.DeleteUser(ctx, acctA, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	read(t, s, func(tx roster.Tx) error {
+		for _, id := range ids {
+			_, err := tx.GetToken(ctx, "token-"+id)
+			history, herr := tx.PasswordHistory(ctx, acctA, id, 5)
+			kept := id == "keep"
+			if (err == nil) != kept || herr != nil || (len(history) == 1) != kept {
+				t.Errorf("user %s (deleted: %v): token %v, earlier passwords %q, %v", id, !kept, err, history, herr)
+			}
 		}
 		return nil
 	})
