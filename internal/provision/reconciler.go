@@ -111,6 +111,11 @@ func (r *Reconciler) Run(ctx context.Context) error {
 	defer purge.Stop()
 	r.purge()
 	for ctx.Err() == nil {
+		select { // due even while rounds follow each other
+		case <-purge.C:
+			r.purge()
+		default:
+		}
 		o, err := r.round(ctx)
 		if err != nil && ctx.Err() == nil {
 			r.Log.Error("provisioning round failed; retrying", "err", err)

@@ -82,7 +82,10 @@ func checkName(vs *roster.Violations, field, name string) {
 // seen to exist is not looked up again: accounts are never deleted, so
 // the set of known accounts (s.accounts) never goes stale, whichever
 // replica created them. It is filled only after a transaction that found
-// the account ended well, so never from a write that was rolled back.
+// the account ended well, so never from a write that was rolled back. (A
+// database restored from a backup older than an account it had would
+// answer that account's writes with a foreign key's conflict, not 404,
+// until roster restarts.)
 func (s *Service) inAccount(ctx context.Context, accountID string, write bool, fn func(tx roster.Tx) error) error {
 	run := s.store.Read
 	if write {

@@ -136,7 +136,7 @@ const (
 		FROM aspects WHERE ` + causedBy + ` GROUP BY name`
 	progressUsers = `SELECT COUNT(DISTINCT user_id), COUNT(DISTINCT CASE WHEN state = 'failed' THEN user_id END)
 		FROM aspects WHERE ` + causedBy
-	unsettledAny = `SELECT COUNT(*) FROM (SELECT 1 FROM aspects WHERE ` + causedBy + ` AND state <> 'done' LIMIT 1) u`
+	unsettledAny = `SELECT COUNT(*) FROM (SELECT 1 FROM aspects WHERE ` + causedBy + ` AND state IN ('pending', 'failed') LIMIT 1) u`
 )
 
 // ProfileProgress returns the counts per aspect of the records the profile

@@ -238,10 +238,11 @@ func (t *Tx) LockedLogins(ctx context.Context, accountID string, logins []string
 
 // AccountsWithLogin returns the accounts that have a user with the login
 // name (case-insensitive), at most limit of them, the account whose user
-// has had it longest first. It probes each account's unique index on the
-// login name (the accounts come first: CROSS JOIN keeps SQLite's planner
-// to that order); no index holds login names across accounts, since each
-// would cost every user write.
+// has had it longest first. On SQLite, which has no index on login names
+// across accounts (it would cost every user write), it probes each
+// account's unique index on the login name: the accounts come first, as
+// CROSS JOIN keeps SQLite's planner to that order. PostgreSQL, free to
+// reorder, reads its index on login names (migration 0007).
 func (t *Tx) AccountsWithLogin(ctx context.Context, login string, limit int) ([]string, error) {
 	return scanStrings(t.query(ctx, accountsWithLogin, strings.ToLower(login), limit))
 }

@@ -1,3 +1,2 @@
 DROP INDEX aspects_cause;
 CREATE INDEX aspects_cause ON aspects (cause_profile, state, name, cause_version, account_id);
-CREATE INDEX users_login ON users (login_lower);

@@ -1,16 +1,13 @@
--- roster schema, version 7: two index entries fewer for most writes.
+-- roster schema, version 7: the index a profile's status probes holds
+-- only the records a profile caused: the records of a client's own change
+-- to a user without a profile, and to the fields a user sets itself
+-- (cause_profile ''), are never probed, and they were written into it and
+-- settled out of it. The records of aspects a user inherits from its
+-- profile carry the profile as their cause, and stay in it. The queries
+-- that use the index repeat its condition (cause_profile <> ''), as
+-- PostgreSQL uses a partial index only for a query that states it.
 --
--- No index on login names across accounts: GWS's HTTP Basic finds a login
--- name's account by probing each account's unique index on (account_id,
--- login_lower) instead (Tx.AccountsWithLogin), one probe an account on a
--- path that hashes a password anyway, where the index cost every user
--- write an entry.
---
--- The index a profile's status probes holds only the records a profile
--- caused: a client's own change (cause_profile '') is never probed, and
--- its records, written and then settled, changed the index twice each.
--- The queries that use it repeat its condition (cause_profile <> ''), as
--- both databases need to see it in a query to use a partial index.
-DROP INDEX users_login;
+-- On SQLite this version also drops the index on login names across
+-- accounts; PostgreSQL keeps it (see the SQLite migration).
 DROP INDEX aspects_cause;
 CREATE INDEX aspects_cause ON aspects (cause_profile, state, name, cause_version, account_id) WHERE cause_profile <> '';
